@@ -1,0 +1,50 @@
+"""The one object every probe reads from."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.sources.commands import WINDOWS_PATH, CommandRunner, SystemCommandRunner
+from agent.sources.registry import RegistryReader
+from agent.sources.stats import LiveStats, PsutilStats
+
+
+@dataclass(frozen=True)
+class Host:
+    """A machine as the probes see it.
+
+    ``root`` is where ``/etc``, ``/proc``, ``/sys`` and ``/var/lib`` are read from ("/" live,
+    a recorded tree in tests); ``platform`` is ``linux``, ``windows`` or ``darwin``.
+    """
+
+    platform: str
+    root: Path
+    commands: CommandRunner
+    stats: LiveStats
+    registry: RegistryReader | None = None
+
+    def path(self, absolute: str) -> Path:
+        """The file at an absolute path of the inspected machine."""
+        return self.root / absolute.lstrip("/")
+
+    def read_text(self, absolute: str) -> str | None:
+        """The file's text (stripped of surrounding blanks), or None when it is unreadable."""
+        try:
+            return self.path(absolute).read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            return None
+
+
+def live_host() -> Host:
+    """This machine, read live."""
+    platform = {"win32": "windows", "darwin": "darwin"}.get(sys.platform, "linux")
+    registry: RegistryReader | None = None
+    commands = SystemCommandRunner()
+    if platform == "windows":  # pragma: no cover - Windows only
+        from agent.sources.registry import WinRegistryReader  # noqa: PLC0415
+
+        registry = WinRegistryReader()
+        commands = SystemCommandRunner(WINDOWS_PATH)
+    return Host(platform, Path("/"), commands, PsutilStats(), registry)
