@@ -74,9 +74,11 @@ def build_observation(
             for name, message in sorted(collected.errors.items())
         ]
     document: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "source": source}
-    for name, value in collected.sections.items():
-        if send_all or name in ALWAYS_SENT or known.get(name) != hashes.get(name):
-            document[name] = value
+    document.update(
+        (name, value)
+        for name, value in collected.sections.items()
+        if send_all or name in ALWAYS_SENT or known.get(name) != hashes.get(name)
+    )
     document.setdefault("identity", {})
     source["full"] = all(name in document for name in hashes)
     return document

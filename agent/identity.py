@@ -1,4 +1,4 @@
-"""The identity block: every key the collector reconciles an asset by, gathered from the sections."""
+"""The identity block: every key the collector reconciles an asset by, from all sections."""
 
 from __future__ import annotations
 

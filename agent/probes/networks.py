@@ -8,7 +8,13 @@ from agent.junk import clean_mac
 from agent.sources.host import Host
 
 # ARPHRD_* values of /sys/class/net/<nic>/type that name a kind of link.
-_LINK_TYPES = {"1": "ethernet", "772": "loopback", "768": "tunnel", "776": "tunnel", "65534": "tunnel"}
+_LINK_TYPES = {
+    "1": "ethernet",
+    "772": "loopback",
+    "768": "tunnel",
+    "776": "tunnel",
+    "65534": "tunnel",
+}
 
 
 def collect_networks(host: Host) -> list[dict[str, Any]]:

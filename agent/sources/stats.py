@@ -112,9 +112,7 @@ class PsutilStats:
             ipv6 = tuple(a.address.split("%")[0] for a in addrs if a.family == socket.AF_INET6)
             stat = stats.get(name)
             speed = stat.speed if stat is not None and stat.speed > 0 else None
-            found.append(
-                InterfaceReading(name, mac, ipv4, ipv6, bool(stat and stat.isup), speed)
-            )
+            found.append(InterfaceReading(name, mac, ipv4, ipv6, bool(stat and stat.isup), speed))
         return found
 
     def users(self) -> list[UserSession]:

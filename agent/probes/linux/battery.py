@@ -16,7 +16,7 @@ def _number(host: Host, path: str) -> int | None:
 
 
 def _capacity_mwh(host: Host, base: str, kind: str) -> int | None:
-    """energy_<kind> (µWh), or charge_<kind> (µAh) × design voltage (µV), in mWh."""
+    """energy_<kind> (µWh), or charge_<kind> (µAh) times design voltage (µV), in mWh."""
     energy = _number(host, f"{base}/energy_{kind}")
     if energy is not None:
         return energy // 1000

@@ -21,7 +21,9 @@ def fqdn_from_hosts(hostname: str, hosts_text: str) -> str | None:
 
 def collect_identity(host: Host) -> dict[str, Any]:
     """Hostname, FQDN, domain and machine-id; the DNS is never asked (it may hang or lie)."""
-    hostname = clean_text(host.read_text("/proc/sys/kernel/hostname") or host.read_text("/etc/hostname"))
+    hostname = clean_text(
+        host.read_text("/proc/sys/kernel/hostname") or host.read_text("/etc/hostname")
+    )
     fqdn = None
     if hostname and "." in hostname:
         fqdn, hostname = hostname, hostname.split(".", 1)[0]

@@ -41,7 +41,9 @@ def collect_storages(host: Host) -> list[dict[str, Any]]:
 
 def _disk(host: Host, name: str) -> dict[str, Any]:
     base = f"/sys/block/{name}"
-    udev = parse_udev_properties(host.read_text(f"/run/udev/data/b{host.read_text(base + '/dev')}") or "")
+    udev = parse_udev_properties(
+        host.read_text(f"/run/udev/data/b{host.read_text(base + '/dev')}") or ""
+    )
     sectors = host.read_text(base + "/size") or ""
     vendor = clean_text(host.read_text(base + "/device/vendor"))
     if vendor and re.fullmatch(r"0x[0-9a-fA-F]+", vendor):  # a PCI id (virtio), not a name
@@ -55,7 +57,9 @@ def _disk(host: Host, name: str) -> dict[str, Any]:
         "serial": clean_text(
             host.read_text(base + "/device/serial") or udev.get("ID_SERIAL_SHORT")
         ),
-        "firmware": clean_text(host.read_text(base + "/device/firmware_rev") or udev.get("ID_REVISION")),
+        "firmware": clean_text(
+            host.read_text(base + "/device/firmware_rev") or udev.get("ID_REVISION")
+        ),
         "size_bytes": int(sectors) * 512 if sectors.isdigit() else None,
         "type": _kind(host, name, bus, f"{vendor or ''} {model or ''}"),
         "interface": bus,
