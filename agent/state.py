@@ -8,6 +8,7 @@ document), because crashing on every start would silence the machine for good.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -49,13 +50,20 @@ class AgentState:
         return AgentState()
 
     def accepted(self, hashes: Mapping[str, str], *, full: bool, full_required: bool) -> AgentState:
-        """After the collector accepted a document with these section hashes."""
+        """After the collector accepted a document with these section hashes.
+
+        A pending request for a full document survives until a full one is accepted.
+        """
         return replace(
             self,
             acknowledged=dict(hashes),
             runs_since_full=0 if full else self.runs_since_full + 1,
-            full_required=full_required,
+            full_required=(self.full_required and not full) or full_required,
         )
+
+    def requiring_full(self) -> AgentState:
+        """The next document must be full (a document was dropped, or the collector asked)."""
+        return replace(self, full_required=True)
 
     def needs_full(self, full_every: int) -> bool:
         """Whether the next document must carry every section.
@@ -177,6 +185,15 @@ class StateStore:
                 "state file %s is corrupt (%s); starting fresh: the agent re-enrols", self.path, exc
             )
             return AgentState()
+
+    def ensure_writable(self) -> None:
+        """Raise OSError when the state could not be kept, before enrolling creates a credential
+        that would be lost (and a new agent at the collector on every run)."""
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not os.access(self.directory, os.W_OK):
+            raise PermissionError(
+                errno.EACCES, "state directory is not writable", str(self.directory)
+            )
 
     def save(self, state: AgentState) -> None:
         """Persist the state atomically, readable by the agent's user only (mode 0600)."""

@@ -9,7 +9,6 @@ the schema's limits, and nothing here raises for malformed data.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -52,7 +51,7 @@ SCSI_KEYS = (
     "scsi_percentage_used_endurance_indicator",
 )
 _DIGITS = re.compile(r"-?\d{1,20}")
-_LEADING_INT = re.compile(r"\s*(\d{1,12})")
+_LEADING_INT = re.compile(r"\s*(\d{1,12})(?!\d)")
 _BANNER = ("smartctl ", "Copyright (C)")
 # 124/127 are the command runner's "timed out"/"not installed", not smartctl's bit mask.
 _SMARTCTL_EXIT_CODES = frozenset(range(256)) - {TIMED_OUT, NOT_FOUND}
@@ -107,10 +106,9 @@ def _identity_text(value: Any) -> str | None:
 
 def _temperature(value: Any) -> int | float | None:
     """Degrees Celsius; 0 and out-of-range values are how sensors say "no reading"."""
-    number: int | float | None = value if isinstance(value, int | float) else _int(value)
-    if isinstance(number, bool) or number is None or not math.isfinite(number):
-        return None
-    return number if 0 < number < 150 else None
+    number = value if isinstance(value, float) else _int(value)
+    # NaN and infinities fail the comparison too.
+    return number if number is not None and 0 < number < 150 else None
 
 
 def _attribute_raw_int(root: Mapping[str, Any], ident: int, prefix: str = "") -> int | None:
@@ -210,6 +208,8 @@ def _version(run: Mapping[str, Any]) -> str | None:
 
 def _run_info(run: Mapping[str, Any]) -> dict[str, Any]:
     exit_status = _count(run.get("exit_status"))
+    if exit_status is not None and exit_status > 255:  # a process exit status is one byte
+        exit_status = None
     return {
         "smartctl_version": _version(run),
         "exit_status": exit_status,

@@ -16,7 +16,8 @@ class Host:
     """A machine as the probes see it.
 
     ``root`` is where ``/etc``, ``/proc``, ``/sys`` and ``/var/lib`` are read from ("/" live,
-    a recorded tree in tests); ``platform`` is ``linux``, ``windows`` or ``darwin``.
+    a recorded tree in tests); ``platform`` is ``linux``, ``windows`` or ``darwin``;
+    ``cache_dir``, when set, is where costly probes keep results valid until their inputs change.
     """
 
     platform: str
@@ -24,6 +25,7 @@ class Host:
     commands: CommandRunner
     stats: LiveStats
     registry: RegistryReader | None = None
+    cache_dir: Path | None = None
 
     def path(self, absolute: str) -> Path:
         """The file at an absolute path of the inspected machine."""
@@ -37,7 +39,7 @@ class Host:
             return None
 
 
-def live_host() -> Host:
+def live_host(cache_dir: Path | None = None) -> Host:
     """This machine, read live."""
     platform = {"win32": "windows", "darwin": "darwin"}.get(sys.platform, "linux")
     registry: RegistryReader | None = None
@@ -47,4 +49,4 @@ def live_host() -> Host:
 
         registry = WinRegistryReader()
         commands = SystemCommandRunner(WINDOWS_PATH)
-    return Host(platform, Path("/"), commands, PsutilStats(), registry)
+    return Host(platform, Path("/"), commands, PsutilStats(), registry, cache_dir)

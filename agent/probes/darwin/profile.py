@@ -30,7 +30,7 @@ DATA_TYPES = (
     "SPPowerDataType",
 )
 PROFILE_ARGV = ("system_profiler", "-json", *DATA_TYPES)
-PROFILE_TIMEOUT = 180.0
+PROFILE_TIMEOUT = 60.0  # these data types answer in seconds; the run deadline is 120 s
 
 Profile = dict[str, list[dict[str, Any]]]
 
@@ -39,7 +39,7 @@ _BINARY_UNITS = {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 <<
 
 
 def parse_system_profile(text: str) -> Profile:
-    """Each data type of a ``system_profiler -json`` answer as a list of item dicts ({} if garbage)."""
+    """Each data type of a ``system_profiler -json`` answer as a list of items ({} if garbage)."""
     try:
         data = json.loads(text)
     except ValueError:
@@ -133,7 +133,9 @@ class ProfileCache:
     def _slot(self, host: Host) -> _Slot:
         now = self._clock()
         with self._lock:
-            stale = [key for key, s in self._slots.items() if s.loaded and now - s.stamp > self._max_age]
+            stale = [
+                key for key, s in self._slots.items() if s.loaded and now - s.stamp > self._max_age
+            ]
             for key in stale:
                 del self._slots[key]
             slot = self._slots.get(id(host))

@@ -12,7 +12,7 @@ _SUPPLIES = "/sys/class/power_supply"
 
 def _number(host: Host, path: str) -> int | None:
     text = host.read_text(path)
-    return int(text) if text and text.isdigit() else None
+    return int(text) if text and text.isdecimal() else None
 
 
 def _capacity_mwh(host: Host, base: str, kind: str) -> int | None:

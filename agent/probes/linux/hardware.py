@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from agent.junk import clean_text
+from agent.junk import clean_text, clean_uuid
+from agent.probes.linux.operatingsystem import kernel_arch
 from agent.sources.host import Host
 
 _DMI = "/sys/class/dmi/id/"
@@ -33,8 +34,8 @@ def collect_hardware(host: Host) -> dict[str, Any]:
         "vendor": _dmi(host, "sys_vendor"),
         "model": model,
         "serial": _dmi(host, "product_serial"),
-        "uuid": _dmi(host, "product_uuid"),
-        "chassis": _CHASSIS.get(int(chassis)) if chassis.isdigit() else None,
+        "uuid": clean_uuid(host.read_text(_DMI + "product_uuid")),
+        "chassis": _CHASSIS.get(int(chassis)) if chassis.isdecimal() else None,
         "board_vendor": _dmi(host, "board_vendor"),
         "board_model": _dmi(host, "board_name"),
         "board_serial": _dmi(host, "board_serial"),
@@ -116,18 +117,19 @@ def parse_cpuinfo(text: str) -> list[dict[str, Any]]:
 
 def _mhz(text: str | None) -> int | None:
     try:
-        return round(float(text)) if text else None
-    except ValueError:
+        mhz = round(float(text or ""))
+    except (ValueError, OverflowError):  # blank, garbage, nan, inf
         return None
+    return mhz if mhz > 0 else None
 
 
 def collect_cpus(host: Host) -> list[dict[str, Any]]:
     """CPUs per socket; the rated maximum clock from cpufreq where the kernel exposes it."""
     cpus = parse_cpuinfo(host.read_text("/proc/cpuinfo") or "")
     max_khz = host.read_text("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq")
-    arch = host.read_text("/proc/sys/kernel/arch")
+    arch = kernel_arch(host)
     for cpu in cpus:
-        if max_khz and max_khz.isdigit():
+        if max_khz and max_khz.isdecimal():
             cpu["speed_mhz"] = int(max_khz) // 1000
         cpu["arch"] = arch
     return cpus

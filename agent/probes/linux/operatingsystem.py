@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from agent.sources.host import Host
@@ -36,10 +37,26 @@ def parse_os_release(text: str) -> dict[str, str]:
 def parse_boot_time(proc_stat: str) -> datetime | None:
     """Boot time from the ``btime`` line of /proc/stat."""
     for line in proc_stat.splitlines():
-        if line.startswith("btime "):
-            seconds = line.split()[1]
-            return datetime.fromtimestamp(int(seconds), UTC) if seconds.isdigit() else None
+        key, _, seconds = line.partition(" ")
+        if key == "btime":
+            try:
+                return datetime.fromtimestamp(int(seconds), UTC)
+            except (ValueError, OverflowError, OSError):  # blank, garbage or out of range
+                return None
     return None
+
+
+def kernel_arch(host: Host) -> str | None:
+    """The machine architecture (x86_64, aarch64...).
+
+    /proc/sys/kernel/arch exists from Linux 6.1 only (not on RHEL 9's 5.14), so older kernels
+    are asked through ``uname -m``.
+    """
+    arch = host.read_text("/proc/sys/kernel/arch")
+    if arch:
+        return arch
+    result = host.commands.run(["uname", "-m"], timeout=5)
+    return (result.stdout.strip() or None) if result.ok else None
 
 
 def collect_operatingsystem(host: Host) -> dict[str, Any]:
@@ -56,7 +73,7 @@ def collect_operatingsystem(host: Host) -> dict[str, Any]:
         "build": host.read_text("/etc/debian_version") or release.get("BUILD_ID"),
         "edition": release.get("VARIANT"),
         "kernel": kernel,
-        "arch": host.read_text("/proc/sys/kernel/arch"),
+        "arch": kernel_arch(host),
         "install_date": _iso(_install_date(host)),
         "last_boot": _iso(booted),
         "pending_reboot": bool(reasons),
@@ -86,7 +103,14 @@ def _newer_kernel_installed(host: Host, running: str, booted: float) -> bool:
     except OSError:
         return False
     # ctime cannot be set by a package manager, so it tells when the image landed on disk.
-    return any(p.name != f"vmlinuz-{running}" and p.stat().st_ctime > booted for p in images)
+    return any(p.name != f"vmlinuz-{running}" and _changed_at(p) > booted for p in images)
+
+
+def _changed_at(path: Path) -> float:
+    try:
+        return path.stat().st_ctime
+    except OSError:  # a dangling vmlinuz-* symlink
+        return 0.0
 
 
 def _install_date(host: Host) -> datetime | None:

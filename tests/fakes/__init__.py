@@ -1,0 +1,1 @@
+"""Fakes of our own services (not of third-party libraries) for tests."""
