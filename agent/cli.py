@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     inventory.add_argument("--output", type=Path, help="write the document to FILE, not stdout")
     inventory.add_argument("--pretty", action="store_true", help="indent the JSON for reading")
+    inventory.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="re-use costly results (pending updates) kept here while their inputs are unchanged",
+    )
     run = commands.add_parser(
         "run", help="enrol if needed, collect and send to the collector, on an interval"
     )
@@ -35,12 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _inventory(output: Path | None, pretty: bool) -> int:
+def _inventory(output: Path | None, pretty: bool, cache_dir: Path | None) -> int:
     from agent.document import build_observation  # noqa: PLC0415 - keep --help fast
     from agent.inventory import collect_sections  # noqa: PLC0415
     from agent.sources.host import live_host  # noqa: PLC0415
 
-    collected = collect_sections(live_host())
+    collected = collect_sections(live_host(cache_dir=cache_dir))
     document = build_observation(collected, collected_at=datetime.now(UTC))
     text = json.dumps(document, ensure_ascii=False, indent=2 if pretty else None)
     if output is None:
@@ -73,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     if args.command == "inventory":
-        return _inventory(args.output, args.pretty)
+        return _inventory(args.output, args.pretty, args.cache_dir)
     return _run(args.config, args.once)
 
 

@@ -13,6 +13,7 @@ _JUNK_TEXT = frozenset(
         "",
         "0",
         "none",
+        "(none)",
         "null",
         "n/a",
         "na",
@@ -61,11 +62,15 @@ _JUNK_UUIDS = frozenset(
 _JUNK_MACS = frozenset({"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff"})
 
 
+SHORT_TEXT_MAX = 256  # the schema's limit for names, serials, versions
+
+
 def clean_text(value: str | None) -> str | None:
-    """The value stripped of blanks and NULs, or None when it is a known placeholder."""
+    """The value stripped of blanks and NULs and cut to the schema's 256 characters, or None
+    when it is a known placeholder."""
     if value is None:
         return None
-    text = value.replace("\x00", "").strip()
+    text = value.replace("\x00", "").strip()[:SHORT_TEXT_MAX].strip()
     if text.casefold() in _JUNK_TEXT or _REPEATED.match(text.replace("-", "").replace(" ", "")):
         return None
     return text

@@ -412,7 +412,7 @@ def run_agent(
     stop = stop or threading.Event()
     runner = CycleRunner(
         config,
-        host=host or live_host(),
+        host=host or live_host(cache_dir=config.state_dir / "cache"),
         probes=probes,
         client=client
         or CollectorClient(config.collector_url, ca_bundle=config.ca_bundle, proxy=config.proxy),

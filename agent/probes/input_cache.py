@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from agent.sources.host import Host
@@ -60,13 +60,11 @@ def cached_by_inputs(
     return result
 
 
-def _store(store: os.PathLike[str], content: dict[str, Any]) -> None:
-    path = os.fspath(store)
-    temporary = f"{path}.tmp"
+def _store(store: Path, content: dict[str, Any]) -> None:
+    temporary = store.with_name(store.name + ".tmp")
     try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(content, handle)
-        os.replace(temporary, path)
+        store.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(content), encoding="utf-8")
+        temporary.replace(store)
     except OSError as exc:
-        log.warning("cannot keep the %s cache: %s", os.path.basename(path), exc)
+        log.warning("cannot keep the %s cache: %s", store.name, exc)

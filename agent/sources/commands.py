@@ -10,6 +10,9 @@ from typing import Protocol
 
 POSIX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 WINDOWS_PATH = r"C:\Windows\System32;C:\Windows\System32\WindowsPowerShell\v1.0"
+# Windows children need these (COM, CryptoAPI and PowerShell fail without SystemRoot).
+WINDOWS_INHERITED = ("SystemRoot", "windir", "ProgramData", "ProgramFiles", "TEMP", "TMP",
+                     "PSModulePath", "COMPUTERNAME")  # fmt: skip
 NOT_FOUND = 127
 TIMED_OUT = 124
 
@@ -36,8 +39,8 @@ class CommandRunner(Protocol):
 class SystemCommandRunner:
     """Runs commands on this machine with a fixed C locale, so output parses the same everywhere."""
 
-    def __init__(self, search_path: str = POSIX_PATH) -> None:
-        self._env = {"PATH": search_path, "LC_ALL": "C", "LANG": "C"}
+    def __init__(self, search_path: str = POSIX_PATH, inherited: Mapping[str, str] | None = None):
+        self._env = {**(inherited or {}), "PATH": search_path, "LC_ALL": "C", "LANG": "C"}
 
     def run(self, argv: Sequence[str], timeout: float = 30.0) -> CommandResult:
         executable = shutil.which(argv[0], path=self._env.get("PATH"))

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.sources.commands import WINDOWS_PATH, CommandRunner, SystemCommandRunner
+from agent.sources.commands import (
+    WINDOWS_INHERITED,
+    WINDOWS_PATH,
+    CommandRunner,
+    SystemCommandRunner,
+)
 from agent.sources.registry import RegistryReader
 from agent.sources.stats import LiveStats, PsutilStats
 
@@ -35,7 +41,7 @@ class Host:
         """The file's text (stripped of surrounding blanks), or None when it is unreadable."""
         try:
             return self.path(absolute).read_text(encoding="utf-8", errors="replace").strip()
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte in a path built from file content
             return None
 
 
@@ -48,5 +54,6 @@ def live_host(cache_dir: Path | None = None) -> Host:
         from agent.sources.registry import WinRegistryReader  # noqa: PLC0415
 
         registry = WinRegistryReader()
-        commands = SystemCommandRunner(WINDOWS_PATH)
+        inherited = {key: os.environ[key] for key in WINDOWS_INHERITED if key in os.environ}
+        commands = SystemCommandRunner(WINDOWS_PATH, inherited)
     return Host(platform, Path("/"), commands, PsutilStats(), registry, cache_dir)

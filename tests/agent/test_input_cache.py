@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -71,4 +70,4 @@ def test_unwritable_cache_dir_still_returns_the_result(tmp_path: Path) -> None:
     assert cached_by_inputs(_host(tmp_path, blocker / "cache"), "u", ["/x"], probe) == {
         "pending": 1
     }
-    assert os.path.isfile(blocker)
+    assert blocker.is_file()

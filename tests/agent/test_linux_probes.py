@@ -318,6 +318,7 @@ def test_laptop_hardware(laptop: Path) -> None:
     assert found == {
         "vendor": "LENOVO",
         "model": "20W000T8ID",
+        "model_name": "ThinkPad T14 Gen 2i",
         "serial": "PF3K2ABC",
         "uuid": "4c7b1a2e-3d5f-11b2-a85c-9f4e2d1b7c60",
         "chassis": "notebook",
@@ -335,6 +336,7 @@ def test_server_hardware_drops_junk_board_serial_and_zero_uuid(server: Path) -> 
     assert found == {
         "vendor": "Dell Inc.",
         "model": "PowerEdge R740",
+        "model_name": None,
         "serial": "9XKLM33",
         "uuid": None,  # 00000000-0000-0000-0000-000000000000
         "chassis": "server",  # chassis_type 23, rack mount
@@ -666,6 +668,7 @@ EMPTY_TREE_SECTIONS: dict[str, Any] = {
     "hardware": {
         "vendor": None,
         "model": None,
+        "model_name": None,
         "serial": None,
         "uuid": None,
         "chassis": None,

@@ -17,7 +17,7 @@ from agent.probes.windows.operatingsystem import (
 from agent.probes.windows.powershell import powershell_argv
 from agent.sources.commands import CommandResult, RecordedCommandRunner
 from agent.sources.host import Host
-from agent.sources.registry import RegExportReader
+from agent.sources.registry import RegExportReader, RegValue
 from agent.sources.stats import RecordedStats
 from tests.peers import FIXTURES
 
@@ -95,12 +95,14 @@ def test_last_boot_falls_back_to_stats_when_powershell_fails() -> None:
         (None, 22631, None),
     ],
 )
-def test_windows_11_is_named_by_build(product: str | None, build: int | None, expected: str) -> None:
+def test_windows_11_is_named_by_build(
+    product: str | None, build: int | None, expected: str
+) -> None:
     assert windows_name(product, build) == expected
 
 
 def test_windows_10_current_version() -> None:
-    values = {
+    values: dict[str, RegValue] = {
         "ProductName": "Windows 10 Enterprise",
         "CurrentBuild": "19045",
         "UBR": 4291,
@@ -122,7 +124,7 @@ def test_windows_10_current_version() -> None:
 
 
 def test_windows_7_current_version() -> None:
-    values = {
+    values: dict[str, RegValue] = {
         "ProductName": "Windows 7 Professional",
         "CurrentBuildNumber": "7601",
         "CurrentVersion": "6.1",
@@ -140,7 +142,12 @@ def test_windows_7_current_version() -> None:
 
 
 def test_hostile_current_version_values() -> None:
-    values = {"ProductName": 7, "CurrentBuild": "twenty", "InstallTime": 2**64 - 1, "UBR": "x"}
+    values: dict[str, RegValue] = {
+        "ProductName": 7,
+        "CurrentBuild": "twenty",
+        "InstallTime": 2**64 - 1,
+        "UBR": "x",
+    }
     assert parse_current_version(values) == {
         "name": None,
         "version": None,

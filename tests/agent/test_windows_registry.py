@@ -9,6 +9,7 @@ import pytest
 
 from agent.sources.registry import (
     RegExportReader,
+    RegValue,
     WinRegistryReader,
     decode_reg_export,
     find_value,
@@ -84,10 +85,10 @@ def test_typed_values() -> None:
 
 
 def test_utf16_file_with_bom_and_non_ascii_text() -> None:
-    text = HEADER + f'[{KEY}]\r\n"DisplayName"="Balai Besar POM – Pengujian Ü"\r\n'
+    text = HEADER + f'[{KEY}]\r\n"DisplayName"="Balai Besar POM \u2013 Pengujian \u00dc"\r\n'
     data = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
     reader = RegExportReader(decode_reg_export(data))
-    assert reader.values(KEY)["DisplayName"] == "Balai Besar POM – Pengujian Ü"
+    assert reader.values(KEY)["DisplayName"] == "Balai Besar POM \u2013 Pengujian \u00dc"
 
 
 def test_regedit4_ansi_export_decodes_hex_strings_as_single_bytes() -> None:
@@ -117,12 +118,18 @@ def test_key_exists_sees_keys_without_values() -> None:
 
 
 def test_value_helpers_match_names_case_insensitively() -> None:
-    values = {"DisplayName": "  7-Zip\x00 ", "EstimatedSize": 5831, "CurrentBuild": "22631"}
+    values: dict[str, RegValue] = {
+        "DisplayName": "  7-Zip\x00 ",
+        "EstimatedSize": 5831,
+        "CurrentBuild": "22631",
+        "Superscript": "\u00b2",
+    }
     assert value_text(values, "displayname") == "7-Zip"
     assert value_int(values, "ESTIMATEDSIZE") == 5831
     assert value_int(values, "CurrentBuild") == 22631
     assert value_int(values, "DisplayName") is None
     assert value_text(values, "EstimatedSize") is None
+    assert value_int(values, "Superscript") is None
     assert find_value(values, "Missing") is None
 
 
@@ -145,7 +152,7 @@ def test_deletions_and_damaged_lines_are_skipped() -> None:
 
 @pytest.mark.parametrize(
     "garbage",
-    ["", "\x00\x01\x02 binary junk", "[unclosed\n\"a\"=\"b\"", "MZ\x90\x00" * 50, "]]]][[[["],
+    ["", "\x00\x01\x02 binary junk", '[unclosed\n"a"="b"', "MZ\x90\x00" * 50, "]]]][[[["],
 )
 def test_garbage_reads_as_an_empty_registry(garbage: str) -> None:
     reader = RegExportReader(garbage)
@@ -156,7 +163,10 @@ def test_garbage_reads_as_an_empty_registry(garbage: str) -> None:
 def test_fixture_file_parses_all_hives() -> None:
     reader = RegExportReader.from_file(FIXTURES / "windows" / "uninstall.reg")
     assert len(reader.subkeys(r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall")) == 17
-    assert len(reader.subkeys(r"HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall")) == 10
+    assert (
+        len(reader.subkeys(r"HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall"))
+        == 10
+    )
     assert len(reader.subkeys("HKEY_USERS")) == 8
     session = reader.values(r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager")
     assert session["PendingFileRenameOperations"] == [
@@ -165,7 +175,9 @@ def test_fixture_file_parses_all_hives() -> None:
     ]
     current = reader.values(r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion")
     assert current["InstallTime"] == (1676862942 + 11644473600) * 10**7
-    assert isinstance(current["DigitalProductId"], bytes) and len(current["DigitalProductId"]) == 164
+    assert (
+        isinstance(current["DigitalProductId"], bytes) and len(current["DigitalProductId"]) == 164
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="off Windows the live reader is empty")

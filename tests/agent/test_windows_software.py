@@ -16,7 +16,7 @@ from agent.probes.windows.software import (
 )
 from agent.sources.commands import RecordedCommandRunner
 from agent.sources.host import Host
-from agent.sources.registry import RegExportReader
+from agent.sources.registry import RegExportReader, RegValue
 from agent.sources.stats import RecordedStats
 from tests.peers import FIXTURES
 
@@ -51,7 +51,11 @@ def test_counts_per_source_and_arch(softwares: list[dict[str, Any]]) -> None:
 
 def test_sorted_by_name(softwares: list[dict[str, Any]]) -> None:
     names = [s["name"] for s in softwares]
-    assert names[:3] == ["7-Zip 23.01 (x64)", "Adobe Acrobat Reader DC", "Aplikasi e-Registrasi BPOM"]
+    assert names[:3] == [
+        "7-Zip 23.01 (x64)",
+        "Adobe Acrobat Reader DC",
+        "Aplikasi e-Registrasi BPOM",
+    ]
     assert names == sorted(names, key=str.casefold)
 
 
@@ -144,7 +148,11 @@ def test_dedupe_is_by_name_version_and_arch() -> None:
         {**base, "name": "Zoom", "version": "6.0", "arch": "x86", "package": "other arch"},
         {**base, "name": "Zoom", "version": "5.9", "arch": "x64", "package": "other version"},
     ]
-    assert [i["package"] for i in dedupe_software(items)] == ["other version", "first", "other arch"]
+    assert [i["package"] for i in dedupe_software(items)] == [
+        "other version",
+        "first",
+        "other arch",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -159,7 +167,7 @@ def test_dedupe_is_by_name_version_and_arch() -> None:
         ("0", None),
         ("", None),
         (None, None),
-        ("２０２４０５０２", None),
+        ("\uff12\uff10\uff12\uff14\uff10\uff15\uff10\uff12", None),  # full-width digits
     ],
 )
 def test_install_date(raw: str | None, expected: str | None) -> None:
@@ -167,7 +175,7 @@ def test_install_date(raw: str | None, expected: str | None) -> None:
 
 
 def test_size_is_kilobytes_and_bad_values_are_null() -> None:
-    entries = {
+    entries: dict[str, dict[str, RegValue]] = {
         "A": {"DisplayName": "A", "EstimatedSize": 2},
         "B": {"DisplayName": "B", "EstimatedSize": 0},
         "C": {"DisplayName": "C", "EstimatedSize": "big"},
@@ -194,7 +202,9 @@ def test_32_bit_windows_lists_the_native_key_as_x86() -> None:
         f'[{ENVIRONMENT}]\r\n"PROCESSOR_ARCHITECTURE"="x86"\r\n\r\n'
         f'[{MACHINE}\\Old]\r\n"DisplayName"="Old App"\r\n"DisplayVersion"="1.0"\r\n'
     )
-    found = collect_softwares(Host("windows", Path("/"), RecordedCommandRunner({}), RecordedStats(), reader))
+    found = collect_softwares(
+        Host("windows", Path("/"), RecordedCommandRunner({}), RecordedStats(), reader)
+    )
     assert found is not None
     assert [(s["name"], s["arch"]) for s in found] == [("Old App", "x86")]
 

@@ -41,6 +41,7 @@ TARGET_RSS_RATIO = 2.0
 TARGET_FULL_GZIP_B = 20_000
 TARGET_RESEND_GZIP_B = 1_000
 NOT_SECTIONS = ("schema_version", "source")
+COLD = "asetik-nocache"
 
 
 @dataclass(frozen=True)
@@ -109,15 +110,25 @@ def asetik_argv() -> list[str]:
 
 
 def contenders(workdir: Path) -> list[Contender]:
-    """asetik, and FusionInventory when installed (with a note on installing it when not)."""
+    """asetik as the service runs it (pending updates re-used while packages and lists are
+    unchanged), asetik with no cache (``apt-get -s`` every run), and FusionInventory when
+    installed (with a note on installing it when not)."""
     document = workdir / "asetik.json"
+    cold = workdir / "asetik-cold.json"
+    cache = workdir / "cache"
     chosen = [
         Contender(
             "asetik",
-            [*asetik_argv(), "inventory", "--output", str(document)],
+            [*asetik_argv(), "inventory", "--cache-dir", str(cache), "--output", str(document)],
             workdir / "asetik.stdout",
             document,
-        )
+        ),
+        Contender(
+            COLD,
+            [*asetik_argv(), "inventory", "--output", str(cold)],
+            workdir / "asetik-cold.stdout",
+            cold,
+        ),
     ]
     fusion = shutil.which(FUSION)
     if fusion is None:
@@ -145,7 +156,7 @@ def run_rounds(
             run = measure(contender.argv, contender.stdout, timeout_s)
             if run.returncode != 0:
                 _report_failure(contender, run)
-                if contender.name == "asetik":
+                if contender.name.startswith("asetik"):
                     raise RuntimeError("asetik-agent inventory failed")
                 active.remove(contender)
                 runs[contender.name].clear()
@@ -171,8 +182,8 @@ def medians(runs: list[Run]) -> Medians:
 
 
 def gzipped_size(data: bytes) -> int:
-    """Size of ``data`` after ``gzip -6`` (header without a timestamp)."""
-    return len(gzip.compress(data, compresslevel=6, mtime=0))
+    """Size of ``data`` gzipped as the agent sends it (level 9, header without a timestamp)."""
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
 def unchanged_resend() -> tuple[bytes, list[str]]:
@@ -220,6 +231,11 @@ def print_resources(runs: dict[str, list[Run]], rounds: int, warmup: int) -> Non
     )
     other_wall = f"{theirs.wall_s:12.3f}" if theirs else f"{'-':>12}"
     print(f"{'wall time, s':18}{mine.wall_s:10.3f}{other_wall}")
+    cold = medians(runs[COLD])
+    print(
+        f"without the updates cache (apt-get -s every run): CPU {cold.cpu_s:.3f} s, "
+        f"peak RSS {cold.peak_rss_mib:.1f} MiB, wall {cold.wall_s:.3f} s"
+    )
 
 
 def _resource_row(
@@ -237,7 +253,7 @@ def _resource_row(
 def print_documents(asetik_doc: Path, fusion_doc: Path | None) -> bool:
     """Document sizes and software counts; returns False when the in-process re-send failed."""
     full = asetik_doc.read_bytes()
-    print(f"\n{'asetik document':24}{'raw B':>10}{'gzip -6 B':>12}   target (gzipped)")
+    print(f"\n{'asetik document':24}{'raw B':>10}{'gzip B':>12}   target (gzipped)")
     full_gz = gzipped_size(full)
     print(
         f"{'full inventory':24}{len(full):10,}{full_gz:12,}   "
@@ -294,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"benchmark stopped: {exc}")
             return 1
         print_resources(runs, args.rounds, args.warmup)
-        fusion_doc = chosen[1].document if runs.get("fusioninventory") else None
+        fusion_doc = chosen[-1].document if runs.get("fusioninventory") else None
         resent_ok = print_documents(chosen[0].document, fusion_doc)
     return 0 if resent_ok else 1
 

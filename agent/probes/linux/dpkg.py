@@ -18,7 +18,7 @@ INFO_DIR = "/var/lib/dpkg/info"
 DPKG_QUERY_FORMAT = r"${Package}\t${Version}\t${Architecture}\t${Status}\n"
 
 _NOT_ON_DISK = frozenset({"not-installed", "config-files"})
-_FIELDS = ("Package", "Status", "Version", "Architecture", "Maintainer", "Installed-Size")
+_FIELDS = ("Package", "Status", "Version", "Architecture", "Maintainer")
 _NEEDLES = tuple((f"\n{name}:", len(name) + 2) for name in _FIELDS)
 
 
@@ -61,12 +61,6 @@ def _publisher(maintainer: str | None, known: dict[str, str | None]) -> str | No
     return known[maintainer]
 
 
-def _kib_to_bytes(value: str | None) -> int | None:
-    """Installed-Size (KiB) in bytes, None when absent or not a plain number."""
-    value = value.strip() if value else None
-    return int(value) * 1024 if value and value.isdecimal() else None
-
-
 def parse_dpkg_status(text: str) -> list[Software]:
     """Installed packages from the text of /var/lib/dpkg/status (install_date left None).
 
@@ -77,7 +71,7 @@ def parse_dpkg_status(text: str) -> list[Software]:
     found: list[Software] = []
     publishers: dict[str, str | None] = {}
     for block in text.split("\n\n"):
-        package, status, version, arch, maintainer, size = _stanza_fields(block)
+        package, status, version, arch, maintainer = _stanza_fields(block)
         name = short_text(package)
         if name is None or not is_installed(status):
             continue
@@ -88,7 +82,6 @@ def parse_dpkg_status(text: str) -> list[Software]:
                 "arch": short_text(arch),
                 "publisher": _publisher(maintainer, publishers),
                 "install_date": None,
-                "size_bytes": _kib_to_bytes(size),
                 "source": "dpkg",
             }
         )
@@ -99,7 +92,7 @@ def parse_dpkg_query(text: str) -> list[Software]:
     """Installed packages from `dpkg-query -W -f='DPKG_QUERY_FORMAT'` output.
 
     A fallback where the status file cannot be read directly (the same packages, without
-    maintainer and size); lines that do not have the four tab-separated columns are skipped.
+    maintainer); lines that do not have the four tab-separated columns are skipped.
     """
     found: list[Software] = []
     for line in text.splitlines():
@@ -116,7 +109,6 @@ def parse_dpkg_query(text: str) -> list[Software]:
                 "arch": short_text(columns[2]),
                 "publisher": None,
                 "install_date": None,
-                "size_bytes": None,
                 "source": "dpkg",
             }
         )

@@ -33,6 +33,7 @@ def collect_hardware(host: Host) -> dict[str, Any]:
     return {
         "vendor": _dmi(host, "sys_vendor"),
         "model": model,
+        "model_name": _model_name(host),
         "serial": _dmi(host, "product_serial"),
         "uuid": clean_uuid(host.read_text(_DMI + "product_uuid")),
         "chassis": _CHASSIS.get(int(chassis)) if chassis.isdecimal() else None,
@@ -42,6 +43,12 @@ def collect_hardware(host: Host) -> dict[str, Any]:
         "virtual": _is_virtual(host, model),
         "memory_total_bytes": parse_meminfo_total(host.read_text("/proc/meminfo") or ""),
     }
+
+
+def _model_name(host: Host) -> str | None:
+    """Lenovo's product_name is a machine type (20W000T8ID); the name is in product_version."""
+    vendor = (_dmi(host, "sys_vendor") or "").casefold()
+    return _dmi(host, "product_version") if vendor == "lenovo" else None
 
 
 def collect_bios(host: Host) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def collect_identity(host: Host) -> dict[str, Any]:
     if hostname and "." in hostname:
         fqdn, hostname = hostname, hostname.split(".", 1)[0]
     elif hostname:
-        fqdn = fqdn_from_hosts(hostname, host.read_text("/etc/hosts") or "")
+        fqdn = clean_text(fqdn_from_hosts(hostname, host.read_text("/etc/hosts") or ""))
     return {
         "hostname": hostname,
         "fqdn": fqdn,

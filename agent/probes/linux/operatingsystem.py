@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agent.junk import clean_text
 from agent.sources.host import Host
 
 # Files whose age tells when the system was installed, best first.
@@ -62,23 +63,23 @@ def kernel_arch(host: Host) -> str | None:
 def collect_operatingsystem(host: Host) -> dict[str, Any]:
     """Distribution name/version/build, kernel, arch, install date, last boot, pending reboot."""
     release = parse_os_release(host.read_text("/etc/os-release") or "")
-    kernel = host.read_text("/proc/sys/kernel/osrelease")
+    kernel = clean_text(host.read_text("/proc/sys/kernel/osrelease"))
     booted = parse_boot_time(host.read_text("/proc/stat") or "")
     reasons = pending_reboot_reasons(host, kernel, booted)
     return {
         "family": "linux",
-        "name": release.get("NAME") or "Linux",
-        "id": release.get("ID"),
-        "version": release.get("VERSION_ID"),
-        "build": host.read_text("/etc/debian_version") or release.get("BUILD_ID"),
-        "edition": release.get("VARIANT"),
+        "name": clean_text(release.get("NAME")) or "Linux",
+        "id": clean_text(release.get("ID")),
+        "version": clean_text(release.get("VERSION_ID")),
+        "build": clean_text(host.read_text("/etc/debian_version") or release.get("BUILD_ID")),
+        "edition": clean_text(release.get("VARIANT")),
         "kernel": kernel,
         "arch": kernel_arch(host),
         "install_date": _iso(_install_date(host)),
         "last_boot": _iso(booted),
         "pending_reboot": bool(reasons),
         "pending_reboot_reasons": reasons,
-        "timezone": _timezone(host),
+        "timezone": clean_text(_timezone(host)),
     }
 
 
@@ -90,7 +91,7 @@ def pending_reboot_reasons(host: Host, kernel: str | None, booted: datetime | No
             "/var/run/reboot-required.pkgs"
         )
         names = sorted(set((packages or "").split()))[:16]
-        reasons.append("reboot-required: " + (", ".join(names) if names else "flag set"))
+        reasons.append(("reboot-required: " + (", ".join(names) if names else "flag set"))[:256])
     if kernel and booted and _newer_kernel_installed(host, kernel, booted.timestamp()):
         reasons.append(f"kernel installed after boot (running {kernel})")
     return reasons
@@ -99,7 +100,12 @@ def pending_reboot_reasons(host: Host, kernel: str | None, booted: datetime | No
 def _newer_kernel_installed(host: Host, running: str, booted: float) -> bool:
     boot_dir = host.path("/boot")
     try:
-        images = [p for p in boot_dir.iterdir() if p.name.startswith("vmlinuz-")]
+        images = [
+            p
+            for p in boot_dir.iterdir()
+            # RHEL regenerates its rescue image at will: it says nothing about the kernel.
+            if p.name.startswith("vmlinuz-") and not p.name.startswith("vmlinuz-0-rescue-")
+        ]
     except OSError:
         return False
     # ctime cannot be set by a package manager, so it tells when the image landed on disk.

@@ -23,7 +23,6 @@ class Software(TypedDict):
     arch: str | None
     publisher: str | None
     install_date: str | None
-    size_bytes: int | None
     source: Literal["dpkg", "rpm"]
 
 

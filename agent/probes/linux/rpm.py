@@ -1,7 +1,7 @@
 """RHEL/Fedora/SUSE installed packages, from `rpm -q --queryformat`.
 
 EPOCHNUM is the epoch with a missing one shown as 0 (plain EPOCH prints "(none)"); INSTALLTIME
-is Unix seconds of when that version was installed; SIZE is the installed size in bytes.
+is Unix seconds of when that version was installed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from agent.junk import clean_text
 from agent.probes.linux.packages import MAX_SOFTWARE, Software, short_text, utc_date
 
 RPM_QUERYFORMAT = (
-    r"%{NAME}\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\t%{ARCH}\t%{VENDOR}\t%{INSTALLTIME}\t%{SIZE}\n"
+    r"%{NAME}\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\t%{ARCH}\t%{VENDOR}\t%{INSTALLTIME}\n"
 )
 # The public keys rpm keeps as pseudo-packages: not software.
 _PSEUDO_PACKAGES = frozenset({"gpg-pubkey", "gpg-pubkey-release"})
@@ -44,14 +44,14 @@ def parse_rpm_query(text: str) -> list[Software]:
     """Installed packages from rpm output in RPM_QUERYFORMAT, gpg-pubkey entries skipped.
 
     Each installed instance is one item (several kernels give several "kernel" items). Lines
-    without the six tab-separated columns ("package x is not installed") are skipped.
+    without the five tab-separated columns ("package x is not installed") are skipped.
     """
     found: list[Software] = []
     for line in text.splitlines():
         columns = line.split("\t")
-        if len(columns) != 6 or columns[0] in _PSEUDO_PACKAGES:
+        if len(columns) != 5 or columns[0] in _PSEUDO_PACKAGES:
             continue
-        name, evr, arch, vendor, installed, size = columns
+        name, evr, arch, vendor, installed = columns
         clean_name = short_text(name)
         if clean_name is None:
             continue
@@ -63,7 +63,6 @@ def parse_rpm_query(text: str) -> list[Software]:
                 "arch": _tag(arch),
                 "publisher": short_text(clean_text(_tag(vendor))),
                 "install_date": utc_date(seconds) if seconds else None,
-                "size_bytes": _number(size),
                 "source": "rpm",
             }
         )

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+from agent.probes.input_cache import cached_by_inputs
 from agent.probes.linux.apt import APT_SIMULATE, parse_apt_get_simulation
 from agent.probes.linux.dnf import (
     CHECK_UPDATE_HAS_UPDATES,
@@ -22,7 +23,6 @@ from agent.probes.linux.dnf import (
 )
 from agent.probes.linux.packages import PendingUpdate, Updates, summarise_updates, utc_timestamp
 from agent.probes.linux.rpm import parse_rpm_query, rpm_query_argv
-from agent.probes.input_cache import cached_by_inputs
 from agent.sources.commands import NOT_FOUND, CommandResult
 from agent.sources.host import Host
 

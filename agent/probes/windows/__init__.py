@@ -27,8 +27,9 @@ __all__ = ["collect_identity", "windows_probes"]
 
 
 def windows_probes() -> dict[str, Callable[[Host], Any]]:
-    """Section name -> probe, for every section a Windows host can give."""
+    """Section name -> probe, for every section a Windows host can give (identity included)."""
     return {
+        "identity": collect_identity,
         "operatingsystem": collect_operatingsystem,
         "hardware": collect_hardware,
         "bios": collect_bios,

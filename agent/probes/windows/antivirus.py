@@ -21,7 +21,7 @@ from agent.probes.windows.powershell import (
 )
 from agent.sources.host import Host
 
-ANTIVIRUS_TIMEOUT = 60.0
+ANTIVIRUS_TIMEOUT = 30.0
 ANTIVIRUS_SCRIPT = " ".join(
     [
         "$ErrorActionPreference='SilentlyContinue';",

@@ -31,7 +31,7 @@ _WIN32_CHEMISTRY = {3: "lead-acid", 4: "NiCd", 5: "NiMH", 6: "Li-ion", 7: "zinc-
 
 
 def decode_chemistry(code: Any) -> str | None:
-    """The chemistry named by BatteryStaticData.Chemistry (e.g. 1313819980 = "LION")."""
+    """The chemistry named by BatteryStaticData.Chemistry (e.g. 1313818956 = "LION")."""
     if not isinstance(code, int) or isinstance(code, bool) or not 0 < code < 2**32:
         return None
     letters = code.to_bytes(4, "little").rstrip(b"\x00").decode("ascii", "replace").strip()

@@ -24,7 +24,7 @@ from agent.sources.host import Host
 
 CimReading = dict[str, list[JsonObject]]
 
-CIM_TIMEOUT = 120.0
+CIM_TIMEOUT = 60.0
 
 # Each entry: a key of the JSON document, the query, the properties it keeps. Dates are turned
 # into ISO 8601 strings in UTC by the Iso function so that every PowerShell version prints them

@@ -16,34 +16,14 @@ from agent.probes.windows.powershell import (
 from agent.sources.host import Host
 from agent.sources.registry import value_int
 
-# SMBIOS chassis types (DSP0134 7.4.1), as Win32_SystemEnclosure.ChassisTypes reports them.
+# SMBIOS chassis types (DSP0134 7.4.1, Win32_SystemEnclosure.ChassisTypes), in the same words
+# the Linux probe uses for /sys/class/dmi/id/chassis_type.
 _CHASSIS = {
-    3: "Desktop",
-    4: "Low Profile Desktop",
-    5: "Pizza Box",
-    6: "Mini Tower",
-    7: "Tower",
-    8: "Portable",
-    9: "Laptop",
-    10: "Notebook",
-    11: "Hand Held",
-    12: "Docking Station",
-    13: "All in One",
-    14: "Sub Notebook",
-    15: "Space-saving",
-    16: "Lunch Box",
-    17: "Main Server Chassis",
-    23: "Rack Mount Chassis",
-    24: "Sealed-case PC",
-    28: "Blade",
-    30: "Tablet",
-    31: "Convertible",
-    32: "Detachable",
-    33: "IoT Gateway",
-    34: "Embedded PC",
-    35: "Mini PC",
-    36: "Stick PC",
-}
+    3: "desktop", 4: "desktop", 5: "desktop", 6: "desktop", 7: "tower", 8: "portable",
+    9: "laptop", 10: "notebook", 11: "handheld", 13: "all-in-one", 14: "notebook",
+    15: "desktop", 16: "desktop", 17: "server", 23: "server", 24: "desktop", 28: "server",
+    30: "tablet", 31: "convertible", 32: "detachable", 35: "mini-pc", 36: "stick-pc",
+}  # fmt: skip
 _VIRTUAL_MARKERS = (
     "virtual machine",
     "vmware",
@@ -89,24 +69,28 @@ def _vendor(obj: JsonObject, key: str) -> str | None:
 
 
 def parse_hardware(reading: CimReading) -> dict[str, Any]:
-    """The machine: maker, model, serial, SMBIOS UUID, chassis, board, installed memory."""
+    """The machine: maker, model, serial, SMBIOS UUID, chassis, board, installed memory.
+
+    Lenovo's model is the machine type (21AHCTO1WW); its name goes to model_name.
+    """
     system, product = _first(reading, "ComputerSystem"), _first(reading, "Product")
     board, bios = _first(reading, "BaseBoard"), _first(reading, "Bios")
     vendor = _vendor(system, "Manufacturer") or _vendor(product, "Vendor")
     model = clean_text(text(system, "Model")) or clean_text(text(product, "Name"))
-    if vendor and vendor.upper() == "LENOVO":  # Lenovo's Model is the machine type number
-        model = clean_text(text(product, "Version")) or model
+    lenovo = (vendor or "").upper() == "LENOVO"
     installed = sum(count(dimm, "Capacity") or 0 for dimm in reading.get("PhysicalMemory", []))
     identity = f"{vendor or ''} {model or ''}".casefold()
     return {
         "vendor": vendor,
         "model": model,
+        "model_name": clean_text(text(product, "Version")) if lenovo else None,
         "serial": clean_text(text(bios, "SerialNumber"))
         or clean_text(text(product, "IdentifyingNumber")),
         "uuid": clean_uuid(text(product, "UUID")),
         "chassis": _chassis(_first(reading, "Enclosure").get("ChassisTypes")),
         "board_vendor": _vendor(board, "Manufacturer"),
         "board_model": clean_text(text(board, "Product")),
+        "board_serial": clean_text(text(board, "SerialNumber")),
         "virtual": any(marker in identity for marker in _VIRTUAL_MARKERS),
         "memory_total_bytes": installed or count(system, "TotalPhysicalMemory"),
     }

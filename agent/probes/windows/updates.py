@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.probes.input_cache import cached_by_inputs
 from agent.probes.windows.powershell import (
     JsonObject,
     as_objects,
@@ -23,8 +24,12 @@ from agent.probes.windows.powershell import (
 )
 from agent.sources.host import Host
 
-# A search can download the catalogue from WSUS or Microsoft Update: give it time.
-UPDATE_SEARCH_TIMEOUT = 600.0
+# A search can download the catalogue from WSUS or Microsoft Update: give it time, within the
+# inventory's deadline. Its result is re-used for UPDATE_MAX_AGE_S unless updates were installed
+# meanwhile (servicing\Packages changes); the search itself does not touch that folder.
+UPDATE_SEARCH_TIMEOUT = 100.0
+UPDATE_MAX_AGE_S = 6 * 3600.0
+UPDATE_INPUTS = ("C:/Windows/servicing/Packages",)
 UPDATE_SEARCH_SCRIPT = " ".join(
     [
         "$ErrorActionPreference='Stop';",
@@ -110,6 +115,14 @@ def _reboot_required(update: JsonObject) -> bool | None:
     return False if behavior == _REBOOT_NEVER else None
 
 
-def collect_updates(host: Host) -> dict[str, Any] | None:
-    """The updates section; None without PowerShell; raises when the search fails."""
+def search_updates(host: Host) -> dict[str, Any] | None:
+    """The updates section, searched now; None without PowerShell; raises when it fails."""
     return parse_update_search(run_powershell(host, UPDATE_SEARCH_SCRIPT, UPDATE_SEARCH_TIMEOUT))
+
+
+def collect_updates(host: Host) -> dict[str, Any] | None:
+    """The updates section, re-using a recent search while no update was installed since."""
+    found: dict[str, Any] | None = cached_by_inputs(
+        host, "windows_updates", UPDATE_INPUTS, search_updates, UPDATE_MAX_AGE_S
+    )
+    return found
