@@ -8,17 +8,11 @@ from datetime import date
 from typing import Any
 
 from agent.junk import clean_text, clean_uuid
+from agent.probes.chassis import CHASSIS_TYPES
 from agent.probes.linux.operatingsystem import kernel_arch
 from agent.sources.host import Host
 
 _DMI = "/sys/class/dmi/id/"
-# SMBIOS chassis types (DSP0134 7.4.1), the ones seen on office fleets.
-_CHASSIS = {
-    3: "desktop", 4: "desktop", 5: "desktop", 6: "desktop", 7: "tower", 8: "portable",
-    9: "laptop", 10: "notebook", 11: "handheld", 13: "all-in-one", 14: "notebook",
-    15: "desktop", 16: "desktop", 17: "server", 23: "server", 24: "desktop", 28: "server",
-    30: "tablet", 31: "convertible", 32: "detachable", 35: "mini-pc", 36: "stick-pc",
-}  # fmt: skip
 _VIRTUAL_PRODUCTS = ("kvm", "qemu", "vmware", "virtualbox", "virtual machine", "hvm domu", "bochs")
 
 
@@ -36,7 +30,7 @@ def collect_hardware(host: Host) -> dict[str, Any]:
         "model_name": _model_name(host),
         "serial": _dmi(host, "product_serial"),
         "uuid": clean_uuid(host.read_text(_DMI + "product_uuid")),
-        "chassis": _CHASSIS.get(int(chassis)) if chassis.isdecimal() else None,
+        "chassis": CHASSIS_TYPES.get(int(chassis)) if chassis.isdecimal() else None,
         "board_vendor": _dmi(host, "board_vendor"),
         "board_model": _dmi(host, "board_name"),
         "board_serial": _dmi(host, "board_serial"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.junk import clean_text, clean_uuid
+from agent.probes.chassis import CHASSIS_TYPES
 from agent.probes.windows.cim import CimReading, collect_cim
 from agent.probes.windows.powershell import (
     JsonObject,
@@ -16,14 +17,6 @@ from agent.probes.windows.powershell import (
 from agent.sources.host import Host
 from agent.sources.registry import value_int
 
-# SMBIOS chassis types (DSP0134 7.4.1, Win32_SystemEnclosure.ChassisTypes), in the same words
-# the Linux probe uses for /sys/class/dmi/id/chassis_type.
-_CHASSIS = {
-    3: "desktop", 4: "desktop", 5: "desktop", 6: "desktop", 7: "tower", 8: "portable",
-    9: "laptop", 10: "notebook", 11: "handheld", 13: "all-in-one", 14: "notebook",
-    15: "desktop", 16: "desktop", 17: "server", 23: "server", 24: "desktop", 28: "server",
-    30: "tablet", 31: "convertible", 32: "detachable", 35: "mini-pc", 36: "stick-pc",
-}  # fmt: skip
 _VIRTUAL_MARKERS = (
     "virtual machine",
     "vmware",
@@ -98,7 +91,9 @@ def parse_hardware(reading: CimReading) -> dict[str, Any]:
 
 def _chassis(types: Any) -> str | None:
     codes = types if isinstance(types, list) else [types]
-    return next((_CHASSIS[c] for c in codes if isinstance(c, int) and c in _CHASSIS), None)
+    return next(
+        (CHASSIS_TYPES[c] for c in codes if isinstance(c, int) and c in CHASSIS_TYPES), None
+    )
 
 
 def parse_bios(reading: CimReading, firmware_type: int | None = None) -> dict[str, Any] | None:
