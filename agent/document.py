@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from agent import __version__
+from schemas.hashing import section_hash
 
 SCHEMA_VERSION = 1
 # Sent in every document, whatever changed: the collector needs them to place and date it.
@@ -24,12 +23,6 @@ class Collected:
     sections: Mapping[str, Any]
     errors: Mapping[str, str] = field(default_factory=dict)
     duration_ms: int = 0
-
-
-def section_hash(value: Any) -> str:
-    """A stable content hash of one section: the first 128 bits of sha256 over canonical JSON."""
-    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 
 def section_hashes(collected: Collected) -> dict[str, str]:

@@ -7,7 +7,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.document import Collected, build_observation, section_hash, section_hashes
+from agent.document import Collected, build_observation, section_hashes
+from schemas.hashing import section_hash
 from tests.schema_check import schema_errors
 
 WHEN = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)

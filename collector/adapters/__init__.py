@@ -1,0 +1,1 @@
+"""Adapters: the database, SNMP/SSH pollers and metrics, each behind the services."""

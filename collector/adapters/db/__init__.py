@@ -1,0 +1,1 @@
+"""The register in a relational database (SQLite by default, PostgreSQL in production)."""

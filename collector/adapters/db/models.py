@@ -1,0 +1,250 @@
+"""The register's tables as SQLAlchemy 2 typed models; only this adapter imports them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
+Json = JSON().with_variant(JSONB(), "postgresql")
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite's rowid alias must be INTEGER
+When = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SiteRow(Base):
+    """A site or unit: Pusdatin, a central work unit or a regional office (UPT)."""
+
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    created_at: Mapped[datetime] = mapped_column(When)
+
+
+class EnrolmentTokenRow(Base):
+    """A token an agent or poller exchanges once for its own credential (stored hashed)."""
+
+    __tablename__ = "enrolment_tokens"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(When)
+    expires_at: Mapped[datetime] = mapped_column(When)
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    used_count: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class CredentialRow(Base):
+    """An enrolled agent's or poller's credential (stored hashed, revocable)."""
+
+    __tablename__ = "credentials"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("enrolment_tokens.id"))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(256))
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"))
+    created_at: Mapped[datetime] = mapped_column(When)
+    last_used_at: Mapped[datetime | None] = mapped_column(When)
+    revoked_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class AssetRow(Base):
+    """One ICT asset of the register, with its state-property (BMN) identifiers."""
+
+    __tablename__ = "assets"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str | None] = mapped_column(String(256), index=True)
+    vendor: Mapped[str | None] = mapped_column(String(256))
+    model: Mapped[str | None] = mapped_column(String(256))
+    serial: Mapped[str | None] = mapped_column(String(256))
+    os_name: Mapped[str | None] = mapped_column(String(256))
+    os_version: Mapped[str | None] = mapped_column(String(256))
+    kode_barang: Mapped[str | None] = mapped_column(String(64))
+    nup: Mapped[str | None] = mapped_column(String(32))
+    kondisi: Mapped[str | None] = mapped_column(String(16))
+    purchase_date: Mapped[date | None] = mapped_column(Date)
+    warranty_until: Mapped[date | None] = mapped_column(Date)
+    owner: Mapped[str | None] = mapped_column(String(256))
+    pic: Mapped[str | None] = mapped_column(String(256))
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen: Mapped[datetime] = mapped_column(When)
+    last_seen: Mapped[datetime] = mapped_column(When, index=True)
+    last_source: Mapped[str] = mapped_column(String(16))
+
+
+class AssetKeyRow(Base):
+    """An identity key value an asset carries (UUID, serial, machine-id, disk serial, MAC...)."""
+
+    __tablename__ = "asset_keys"
+    __table_args__ = (
+        UniqueConstraint("asset_id", "source", "kind", "value"),
+        Index("ix_asset_keys_value", "value", "kind"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(16))  # each source kind keeps its own keys
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(300))
+
+
+class AssetSectionRow(Base):
+    """The current content of one observation section of an asset, with its content hash."""
+
+    __tablename__ = "asset_sections"
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    hash: Mapped[str | None] = mapped_column(String(32))
+    content: Mapped[Any] = mapped_column(Json)
+    source: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(When)
+
+
+class ObservationRow(Base):
+    """One accepted observation document: the idempotency record per submission id."""
+
+    __tablename__ = "observations"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(36), unique=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"))
+    source_kind: Mapped[str] = mapped_column(String(16))
+    full: Mapped[bool] = mapped_column(Boolean)
+    sections: Mapped[Any] = mapped_column(Json)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    collected_at: Mapped[datetime] = mapped_column(When)
+    received_at: Mapped[datetime] = mapped_column(When)
+
+
+class SoftwareRow(Base):
+    """The normalised software catalogue: one row per product name and publisher."""
+
+    __tablename__ = "software"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    key: Mapped[str] = mapped_column(String(600), unique=True)
+    name: Mapped[str] = mapped_column(String(256), index=True)
+    publisher: Mapped[str | None] = mapped_column(String(256))
+
+
+class InstallationRow(Base):
+    """A catalogue product installed on an asset, in one version and architecture."""
+
+    __tablename__ = "installations"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    software_id: Mapped[int] = mapped_column(ForeignKey("software.id"), index=True)
+    display_name: Mapped[str] = mapped_column(String(256))
+    version: Mapped[str | None] = mapped_column(String(256))
+    arch: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))
+    install_date: Mapped[date | None] = mapped_column(Date)
+
+
+class DiskRow(Base):
+    """A disk of an asset with its latest health reading."""
+
+    __tablename__ = "disks"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(256))
+    model: Mapped[str | None] = mapped_column(String(256))
+    serial: Mapped[str | None] = mapped_column(String(256), index=True)
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    type: Mapped[str | None] = mapped_column(String(16))
+    health: Mapped[str | None] = mapped_column(String(16))
+    temperature_c: Mapped[float | None]
+    power_on_hours: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class InterfaceRow(Base):
+    """A network interface of an asset."""
+
+    __tablename__ = "interfaces"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(256))
+    mac: Mapped[str | None] = mapped_column(String(17), index=True)
+    addresses: Mapped[Any] = mapped_column(Json)
+    speed_mbps: Mapped[int | None] = mapped_column(Integer)
+    up: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class ChangeRow(Base):
+    """Append-only history: what changed on an asset, when, and which source saw it."""
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_asset_at", "asset_id", "at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(When)
+    source: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(300))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+class ConflictRow(Base):
+    """An identity conflict found at ingest: visible, never silently merged."""
+
+    __tablename__ = "identity_conflicts"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    other_asset_ids: Mapped[Any] = mapped_column(Json)
+    keys: Mapped[Any] = mapped_column(Json)
+    detail: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(When)
+    resolved_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class UserRow(Base):
+    """An operator of the collector: role and, for a UPT's staff, the site they may see."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(When)
+    disabled_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class ApiTokenRow(Base):
+    """A user's API token (stored hashed; shown once)."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(When)
+    revoked_at: Mapped[datetime | None] = mapped_column(When)

@@ -1,0 +1,202 @@
+"""Reading and writing the register inside one session (the service owns the transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from collector.adapters.db.models import (
+    AssetKeyRow,
+    AssetRow,
+    AssetSectionRow,
+    ChangeRow,
+    ConflictRow,
+    CredentialRow,
+    DiskRow,
+    InstallationRow,
+    InterfaceRow,
+    ObservationRow,
+    SoftwareRow,
+)
+from collector.adapters.db.upsert import insert_ignoring_conflicts
+
+
+@dataclass(frozen=True)
+class StoredSection:
+    hash: str | None
+    content: Any
+
+
+class RegisterRepository:
+    """The register's tables as seen by one unit of work."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def submission_seen(self, submission_id: str) -> bool:
+        return (
+            self.session.scalar(
+                select(ObservationRow.id).where(ObservationRow.submission_id == submission_id)
+            )
+            is not None
+        )
+
+    def keys_sharing(self, values: Iterable[tuple[str, str]]) -> dict[int, set[tuple[str, str]]]:
+        """Every key of every asset that carries at least one of the (kind, value) pairs."""
+        wanted = set(values)
+        if not wanted:
+            return {}
+        hits = self.session.execute(
+            select(AssetKeyRow.asset_id, AssetKeyRow.kind, AssetKeyRow.value).where(
+                AssetKeyRow.value.in_({value for _, value in wanted})
+            )
+        ).all()
+        owners = {asset for asset, kind, value in hits if (kind, value) in wanted}
+        if not owners:
+            return {}
+        found: dict[int, set[tuple[str, str]]] = {asset: set() for asset in owners}
+        for asset, kind, value in self.session.execute(
+            select(AssetKeyRow.asset_id, AssetKeyRow.kind, AssetKeyRow.value).where(
+                AssetKeyRow.asset_id.in_(owners)
+            )
+        ):
+            found[asset].add((kind, value))
+        return found
+
+    def under_review(self, asset_ids: Iterable[int]) -> list[int]:
+        """Those of the assets that wait for an operator's review, lowest id first."""
+        return sorted(
+            self.session.scalars(
+                select(AssetRow.id).where(AssetRow.id.in_(list(asset_ids)), AssetRow.needs_review)
+            )
+        )
+
+    def create_asset(
+        self, site_id: int, kind: str, source: str, now: datetime, review: bool
+    ) -> int:
+        row = AssetRow(
+            site_id=site_id, kind=kind, status="review" if review else "active",
+            needs_review=review, first_seen=now, last_seen=now, last_source=source,
+        )  # fmt: skip
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def sections(self, asset_id: int) -> dict[str, StoredSection]:
+        rows = self.session.execute(
+            select(AssetSectionRow.name, AssetSectionRow.hash, AssetSectionRow.content).where(
+                AssetSectionRow.asset_id == asset_id
+            )
+        )
+        return {name: StoredSection(digest, content) for name, digest, content in rows}
+
+    def save_sections(
+        self, asset_id: int, sections: Mapping[str, StoredSection], source: str, now: datetime
+    ) -> None:
+        if not sections:
+            return
+        self.session.execute(
+            delete(AssetSectionRow).where(
+                AssetSectionRow.asset_id == asset_id, AssetSectionRow.name.in_(list(sections))
+            )
+        )
+        self.session.execute(
+            AssetSectionRow.__table__.insert(),
+            [
+                {"asset_id": asset_id, "name": name, "hash": stored.hash,
+                 "content": stored.content, "source": source, "updated_at": now}
+                for name, stored in sections.items()
+            ],
+        )  # fmt: skip
+
+    def replace_keys(self, asset_id: int, source: str, keys: Iterable[tuple[str, str]]) -> None:
+        """The keys one source kind reports for the asset; other sources' keys stay."""
+        self.session.execute(
+            delete(AssetKeyRow).where(
+                AssetKeyRow.asset_id == asset_id, AssetKeyRow.source == source
+            )
+        )
+        rows = [
+            {"asset_id": asset_id, "source": source, "kind": k, "value": v}
+            for k, v in sorted(set(keys))
+        ]
+        if rows:
+            self.session.execute(AssetKeyRow.__table__.insert(), rows)
+
+    def software_ids(self, products: Mapping[str, tuple[str, str | None]]) -> dict[str, int]:
+        """Catalogue ids by key, adding the products the catalogue does not have yet."""
+        rows = [{"key": k, "name": n, "publisher": p} for k, (n, p) in products.items()]
+        insert_ignoring_conflicts(self.session, SoftwareRow.__table__, rows, ["key"])
+        found: dict[str, int] = {}
+        keys = list(products)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self.session.execute(
+                select(SoftwareRow.key, SoftwareRow.id).where(SoftwareRow.key.in_(chunk))
+            )
+            found.update((key, software_id) for key, software_id in rows)
+        return found
+
+    def replace_installations(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        self.session.execute(delete(InstallationRow).where(InstallationRow.asset_id == asset_id))
+        if rows:
+            self.session.execute(
+                InstallationRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
+            )
+
+    def replace_disks(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        self.session.execute(delete(DiskRow).where(DiskRow.asset_id == asset_id))
+        if rows:
+            self.session.execute(
+                DiskRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
+            )
+
+    def replace_interfaces(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        self.session.execute(delete(InterfaceRow).where(InterfaceRow.asset_id == asset_id))
+        if rows:
+            self.session.execute(
+                InterfaceRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
+            )
+
+    def update_asset(self, asset_id: int, values: Mapping[str, Any]) -> None:
+        self.session.execute(update(AssetRow).where(AssetRow.id == asset_id).values(**values))
+
+    def add_changes(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(
+                ChangeRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
+            )
+
+    def add_conflicts(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(
+                ConflictRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
+            )
+
+    def add_observation(self, values: Mapping[str, Any]) -> None:
+        self.session.execute(ObservationRow.__table__.insert(), [dict(values)])
+
+    def bind_credential(self, credential_id: int, asset_id: int, now: datetime) -> None:
+        self.session.execute(
+            update(CredentialRow)
+            .where(CredentialRow.id == credential_id)
+            .values(asset_id=asset_id, last_used_at=now)
+        )
+
+    def asset_count(self) -> int:
+        return int(self.session.scalar(select(func.count(AssetRow.id))) or 0)
+
+
+def parse_date(text: str | None) -> date | None:
+    """An ISO date (or the date part of a timestamp), None when absent or malformed."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,91 @@
+"""The one place the collector is wired: configuration → engine → services → metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from prometheus_client import CollectorRegistry
+from sqlalchemy import Engine, func, select, text
+
+from collector.adapters.db.engine import open_engine, session_factory
+from collector.adapters.db.migrate import require_current
+from collector.adapters.db.models import AssetRow, SiteRow
+from collector.adapters.metrics import IngestMetrics, RegisterGauges
+from collector.config import CollectorConfig
+from collector.ingest.decode import BodyLimits
+from collector.ingest.validate import compile_observation_validator
+from collector.services.enrolment import EnrolmentService
+from collector.services.ingest import IngestService
+from collector.services.register import RegisterQueries
+from collector.services.users import UserService
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything the entrypoints call, built once per process."""
+
+    engine: Engine
+    enrolment: EnrolmentService
+    ingest: IngestService
+    users: UserService
+    register: RegisterQueries
+    registry: CollectorRegistry
+    metrics: IngestMetrics
+    limits: BodyLimits
+
+    def database_ok(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - health says no rather than failing
+            return False
+        return True
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def prepare_data_dir(config: CollectorConfig) -> None:
+    """The data directory exists (the SQLite file and generated keys live there)."""
+    config.data_dir.mkdir(parents=True, exist_ok=True, mode=0o750)
+
+
+def build_services(
+    config: CollectorConfig, clock: Clock = utc_now, *, check_schema: bool = True
+) -> Services:
+    """Services over the configured database; refuses an outdated schema when asked to."""
+    prepare_data_dir(config)
+    engine = open_engine(config.db_url)
+    if check_schema:
+        require_current(engine)
+    sessions = session_factory(engine)
+    registry = CollectorRegistry()
+    registry.register(RegisterGauges(lambda: _asset_counts(engine)))
+    return Services(
+        engine=engine,
+        enrolment=EnrolmentService(sessions, clock),
+        ingest=IngestService(sessions, compile_observation_validator(), clock),
+        users=UserService(sessions, clock),
+        register=RegisterQueries(sessions),
+        registry=registry,
+        metrics=IngestMetrics(registry),
+        limits=BodyLimits(config.max_body_bytes, config.max_document_bytes),
+    )
+
+
+def _asset_counts(engine: Engine) -> Mapping[tuple[str, str], int]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(SiteRow.code, AssetRow.kind, func.count(AssetRow.id))
+            .join(SiteRow, SiteRow.id == AssetRow.site_id)
+            .group_by(SiteRow.code, AssetRow.kind)
+        )
+        return {(site, kind): count for site, kind, count in rows}

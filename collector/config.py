@@ -1,0 +1,57 @@
+"""The collector's configuration: one frozen object, read once (explicit > environment > default)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting the collector cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class CollectorConfig:
+    db_url: str
+    host: str
+    port: int
+    data_dir: Path
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_document_bytes: int = 48 * 1024 * 1024
+
+
+def default_data_dir(environ: Mapping[str, str]) -> Path:
+    """/var/lib/asetik-collector for root, else the user's XDG data folder."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/asetik-collector")
+    base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "asetik-collector"
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """HOST:PORT (``[::1]:8080`` for IPv6) → (host, port)."""
+    host, sep, port = text.strip().rpartition(":")
+    if not sep or not port.isdecimal() or not 0 < int(port) < 65536:
+        raise ConfigError(f"alamat listen tidak sah: {text!r} (bentuk HOST:PORT)")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def load_config(
+    environ: Mapping[str, str],
+    *,
+    db: str | None = None,
+    listen: str | None = None,
+    data_dir: Path | None = None,
+) -> CollectorConfig:
+    """The configuration from explicit options, then ASETIK_* variables, then defaults."""
+    folder = data_dir or (
+        Path(environ["ASETIK_DATA_DIR"]) if environ.get("ASETIK_DATA_DIR") else None
+    )
+    folder = folder or default_data_dir(environ)
+    url = db or environ.get("ASETIK_DB") or f"sqlite:///{folder / 'asetik.db'}"
+    if not url.startswith(("sqlite:", "postgresql")):
+        raise ConfigError(f"basis data tidak didukung: {url.split(':', 1)[0]} (sqlite/postgresql)")
+    host, port = parse_listen(listen or environ.get("ASETIK_LISTEN") or "127.0.0.1:8080")
+    return CollectorConfig(url, host, port, folder)

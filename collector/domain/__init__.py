@@ -1,0 +1,1 @@
+"""The pure domain: register model, identity rules, change history; no framework imports."""

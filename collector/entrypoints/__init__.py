@@ -1,0 +1,1 @@
+"""How the collector is driven: the HTTP API and the command line."""

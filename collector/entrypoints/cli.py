@@ -1,0 +1,169 @@
+"""``asetik-collector``: serve the API, migrate the database, manage sites, tokens and users."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from aiohttp import web
+
+from collector.adapters.db.engine import open_engine
+from collector.adapters.db.migrate import OutdatedSchemaError, upgrade
+from collector.bootstrap import Services, build_services, prepare_data_dir
+from collector.config import CollectorConfig, ConfigError, load_config
+from collector.errors import Refused
+from collector.services.enrolment import RegisterError
+
+log = logging.getLogger("asetik.collector")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asetik-collector", description="asetik collector: register aset TIK (ICT assets)"
+    )
+    parser.add_argument("--db", help="database URL (default: SQLite in the data directory)")
+    parser.add_argument("--data-dir", help="data directory (ASETIK_DATA_DIR)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the API, web UI and /metrics")
+    serve.add_argument("--listen", help="HOST:PORT (default 127.0.0.1:8080; ASETIK_LISTEN)")
+    db = commands.add_parser("db", help="database schema").add_subparsers(
+        dest="action", required=True
+    )
+    db.add_parser("upgrade", help="apply the migrations up to the newest")
+    site = commands.add_parser("site", help="sites and units").add_subparsers(
+        dest="action", required=True
+    )
+    create_site = site.add_parser("create", help="add a site or unit")
+    create_site.add_argument("--code", required=True)
+    create_site.add_argument("--name", required=True)
+    create_site.add_argument("--parent")
+    token = commands.add_parser("token", help="enrolment tokens").add_subparsers(
+        dest="action", required=True
+    )
+    create_token = token.add_parser("create", help="print a new enrolment token for a site")
+    create_token.add_argument("--site", required=True)
+    create_token.add_argument(
+        "--expires", type=int, default=7, metavar="DAYS", help="days valid (7)"
+    )
+    create_token.add_argument("--max-uses", type=int)
+    user = commands.add_parser("user", help="operators").add_subparsers(
+        dest="action", required=True
+    )
+    create_user = user.add_parser("create", help="add a user")
+    create_user.add_argument("--name", required=True)
+    create_user.add_argument(
+        "--role", required=True, choices=["viewer", "operator", "planner", "admin"]
+    )
+    create_user.add_argument("--site", help="limit the user to one site (UPT staff)")
+    create_user.add_argument(
+        "--password-env", metavar="VAR", help="environment variable holding the password"
+    )
+    user_token = user.add_parser("token", help="print a new API token for a user")
+    user_token.add_argument("--name", required=True)
+    return parser  # fmt: skip
+
+
+def _config(args: argparse.Namespace) -> CollectorConfig:
+    from pathlib import Path  # noqa: PLC0415
+
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    return load_config(os.environ, db=args.db, listen=getattr(args, "listen", None),
+                       data_dir=data_dir)  # fmt: skip
+
+
+def _serve(config: CollectorConfig, _args: argparse.Namespace) -> int:
+    services = build_services(config)
+    from collector.entrypoints.http import build_app  # noqa: PLC0415
+
+    app = build_app(services)
+
+    async def close(_app: web.Application) -> None:
+        services.close()
+
+    app.on_cleanup.append(close)
+    print(f"asetik-collector: http://{config.host}:{config.port}/ (API /api/v1)", flush=True)
+    web.run_app(app, host=config.host, port=config.port, print=None, access_log=None)
+    return 0
+
+
+def _db_upgrade(config: CollectorConfig, _args: argparse.Namespace) -> int:
+    prepare_data_dir(config)
+    engine = open_engine(config.db_url)
+    upgrade(engine)
+    engine.dispose()
+    print("skema basis data mutakhir (database schema is current)")
+    return 0
+
+
+def _with_services(action: Callable[[Services, argparse.Namespace], None]) -> Callable[..., int]:
+    def run(config: CollectorConfig, args: argparse.Namespace) -> int:
+        services = build_services(config)
+        try:
+            action(services, args)
+        finally:
+            services.close()
+        return 0
+
+    return run
+
+
+def _site_create(services: Services, args: argparse.Namespace) -> None:
+    site_id = services.enrolment.create_site(args.code, args.name, args.parent)
+    print(f"situs {args.code.upper()} dibuat (id {site_id})")
+
+
+def _token_create(services: Services, args: argparse.Namespace) -> None:
+    token = services.enrolment.create_token(args.site, timedelta(days=args.expires), args.max_uses)
+    print(f"token pendaftaran untuk {args.site.upper()}, berlaku {args.expires} hari:")
+    print(token)
+
+
+def _user_create(services: Services, args: argparse.Namespace) -> None:
+    password = None
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if not password:
+            raise RegisterError(f"variabel lingkungan {args.password_env} kosong atau tidak ada")
+    services.users.create(args.name, args.role, args.site, password)
+    print(f"pengguna {args.name} dibuat ({args.role})")
+
+
+def _user_token(services: Services, args: argparse.Namespace) -> None:
+    token = services.users.issue_token(args.name)
+    print(f"token API untuk {args.name}:")
+    print(token)
+
+
+COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Namespace], int]] = {
+    ("serve", None): _serve,
+    ("db", "upgrade"): _db_upgrade,
+    ("site", "create"): _with_services(_site_create),
+    ("token", "create"): _with_services(_token_create),
+    ("user", "create"): _with_services(_user_create),
+    ("user", "token"): _with_services(_user_token),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``asetik-collector``; returns the exit status (2 for refused input)."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    command = COMMANDS[(args.command, getattr(args, "action", None))]
+    try:
+        return command(_config(args), args)
+    except (ConfigError, RegisterError, OutdatedSchemaError) as exc:
+        print(f"asetik-collector: {exc}", file=sys.stderr)
+        return 2
+    except Refused as exc:
+        print(f"asetik-collector: {exc.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,207 @@
+"""The HTTP API (aiohttp): enrolment, observations, the register, health, metrics, OpenAPI.
+
+Handlers are thin: read the request, call one service in a worker thread (the database layer
+is synchronous), shape the answer. Every refusal is ``{"error": {"code", "message"}}`` with a
+4xx status; an unexpected fault is a 500 with no stack trace in the body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
+
+import orjson
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from collector.bootstrap import Services
+from collector.entrypoints.openapi import openapi_document
+from collector.errors import Refused
+from collector.ingest.decode import decode_document
+from collector.services.enrolment import Caller
+from collector.services.register import AssetFilter, Page
+from collector.services.users import Viewer
+
+log = logging.getLogger("asetik.collector.http")
+SERVICES = web.AppKey("services", Services)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        body=orjson.dumps(data, default=_default), status=status, content_type="application/json"
+    )
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return _json({"error": {"code": code, "message": message}}, status)
+
+
+@web.middleware
+async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refusals and HTTP errors as the API's error object; faults logged, never shown."""
+    try:
+        return await handler(request)
+    except Refused as exc:
+        return _error(exc.status, exc.code, exc.message)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+            exc.status, "http_error"
+        )
+        return _error(exc.status, code, exc.reason)
+    except Exception:
+        log.exception("unexpected fault on %s %s", request.method, request.path)
+        return _error(500, "internal", "kesalahan internal; lihat log kolektor")
+
+
+def _bearer(request: web.Request) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Refused(401, "missing_credential", "header Authorization: Bearer <token> diperlukan")
+    return token.strip()
+
+
+async def _call(function: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.to_thread(function, *args)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    healthy = await _call(services.database_ok)
+    return _json({"status": "ok" if healthy else "degraded", "database": healthy},
+                 200 if healthy else 503)  # fmt: skip
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return _json(openapi_document())
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body = await _call(generate_latest, request.app[SERVICES].registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def enroll(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    body = await _json_body(request, 64 * 1024)
+    token = body.get("token")
+    if not isinstance(token, str) or not token:
+        raise Refused(400, "missing_token", "isian 'token' (token pendaftaran) wajib ada")
+    kind = body.get("kind", "agent")
+    if kind not in ("agent", "poller"):
+        raise Refused(400, "bad_kind", "kind harus 'agent' atau 'poller'")
+    identity = body.get("identity") if isinstance(body.get("identity"), dict) else {}
+    label = identity.get("hostname") if isinstance(identity.get("hostname"), str) else None
+    credential, agent_id = await _call(services.enrolment.enrol, token, kind, label)
+    return _json({"credential": credential, "agent_id": str(agent_id)}, 201)
+
+
+async def observations(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    caller: Caller = await _call(services.enrolment.authenticate, _bearer(request))
+    started = time.perf_counter()
+    source = "unknown"
+    try:
+        raw = await request.read()
+        document = decode_document(
+            raw,
+            request.headers.get("Content-Type", ""),
+            request.headers.get("Content-Encoding", ""),
+            services.limits,
+        )
+        source = str((document.get("source") or {}).get("kind", "unknown"))[:16]
+        result = await _call(services.ingest.ingest, document, caller, len(raw))
+    except Refused as exc:
+        services.metrics.results.labels(source, exc.code).inc()
+        raise
+    services.metrics.results.labels(source, "accepted").inc()
+    services.metrics.duration.labels(source).observe(time.perf_counter() - started)
+    return _json(
+        {"status": "accepted", "asset_id": result.asset_id, "created": result.created,
+         "full_required": result.full_required, "changes": result.changes,
+         "conflicts": result.conflicts},
+        202,
+    )  # fmt: skip
+
+
+async def _viewer(request: web.Request) -> Viewer:
+    viewer: Viewer = await _call(request.app[SERVICES].users.authenticate, _bearer(request))
+    return viewer
+
+
+def _int(request: web.Request, name: str, default: int) -> int:
+    text = request.query.get(name)
+    if text is None:
+        return default
+    if not text.isdecimal() or len(text) > 9:
+        raise Refused(400, "bad_parameter", f"parameter {name} harus bilangan bulat positif")
+    return int(text)
+
+
+async def list_assets(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    query = request.query
+    sort = query.get("sort", "id")
+    wanted = AssetFilter(query.get("site"), query.get("kind"), query.get("status"), query.get("q"))
+    page = Page(_int(request, "page", 1), _int(request, "per_page", 50), sort.lstrip("-"),
+                sort.startswith("-"))  # fmt: skip
+    items, total = await _call(request.app[SERVICES].register.list_assets, viewer, wanted, page)
+    return _json({"items": [asdict(a) for a in items], "total": total,
+                  "page": page.number, "per_page": page.size})  # fmt: skip
+
+
+async def get_asset(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    text = request.match_info["asset_id"]
+    if not text.isdecimal() or len(text) > 18:
+        raise Refused(404, "not_found", f"aset {text[:40]!r} tidak ditemukan")
+    detail = await _call(request.app[SERVICES].register.asset_detail, viewer, int(text))
+    return _json(asdict(detail))
+
+
+async def _json_body(request: web.Request, limit: int) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        raise Refused(415, "unsupported_media_type", "Content-Type harus application/json")
+    raw = await request.read()
+    if len(raw) > limit:
+        raise Refused(413, "body_too_large", f"badan melebihi {limit} bita")
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise Refused(400, "malformed_json", f"JSON tidak sah: {exc}") from exc
+    if not isinstance(body, dict):
+        raise Refused(400, "malformed_json", "badan harus objek JSON")
+    return body
+
+
+def build_app(services: Services) -> web.Application:
+    """The aiohttp application over ready services (the caller owns their lifetime)."""
+    # The body stays compressed until decode_document inflates it under its own limit, so a
+    # gzip bomb is stopped while inflating; client_max_size caps the bytes on the wire.
+    app = web.Application(
+        middlewares=[errors_as_json],
+        client_max_size=services.limits.max_body_bytes,
+        handler_args={"auto_decompress": False},
+    )
+    app[SERVICES] = services
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/api/v1/openapi.json", openapi)
+    app.router.add_post("/api/v1/enroll", enroll)
+    app.router.add_post("/api/v1/observations", observations)
+    app.router.add_get("/api/v1/assets", list_assets)
+    app.router.add_get("/api/v1/assets/{asset_id}", get_asset)
+    return app

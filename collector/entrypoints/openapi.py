@@ -1,0 +1,86 @@
+"""The API's OpenAPI 3.1 description, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {
+    "description": "Refused; nothing changed",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def _json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _query(name: str, description: str, kind: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": kind}}  # fmt: skip
+
+
+def openapi_document() -> dict[str, Any]:
+    """Every endpoint, its parameters, bodies and answers."""
+    errors = {str(code): _ERROR for code in (400, 401, 404, 409, 413, 415, 422)}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "asetik collector API", "version": "1"},
+        "components": _components(),
+        "paths": {
+            "/healthz": {"get": {"summary": "Liveness and database health",
+                                 "responses": {"200": {"description": "healthy"},
+                                               "503": {"description": "database down"}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics",
+                                 "responses": {"200": {"description": "text exposition"}}}},
+            "/api/v1/enroll": {"post": {
+                "summary": "Exchange an enrolment token for an agent or poller credential",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Enrolment"}}}},
+                "responses": {"201": _json_body({"$ref": "#/components/schemas/Credential"},
+                                                "enrolled"), **errors}}},
+            "/api/v1/observations": {"post": {
+                "summary": "Submit one observation document (gzip accepted)",
+                "security": [{"bearer": []}],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"description": "schemas/observation-v1.schema.json"}}}},
+                "responses": {"202": _json_body({"$ref": "#/components/schemas/Accepted"},
+                                                "stored"), **errors}}},
+            "/api/v1/assets": {"get": {
+                "summary": "List assets (filtered, sorted, paginated, within the caller's site)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    _query("site", "site code"), _query("kind", "asset kind"),
+                    _query("status", "asset status"), _query("q", "text in name/serial/model"),
+                    _query("page", "page number from 1", "integer"),
+                    _query("per_page", "1..500", "integer"),
+                    _query("sort", "id, name, kind, site, first_seen, last_seen; '-' descends"),
+                ],
+                "responses": {"200": {"description": "a page of assets"}, **errors}}},
+            "/api/v1/assets/{asset_id}": {"get": {
+                "summary": "One asset with its sections, history and open conflicts",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "asset_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "the asset"}, **errors}}},
+        },
+    }  # fmt: skip
+
+
+def _components() -> dict[str, Any]:
+    return {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+            "Enrolment": {"type": "object", "required": ["token"], "properties": {
+                "token": {"type": "string"}, "kind": {"enum": ["agent", "poller"]},
+                "identity": {"type": "object"}, "agent_version": {"type": "string"}}},
+            "Credential": {"type": "object", "properties": {
+                "credential": {"type": "string"}, "agent_id": {"type": "string"}}},
+            "Accepted": {"type": "object", "properties": {
+                "status": {"const": "accepted"}, "asset_id": {"type": "integer"},
+                "created": {"type": "boolean"}, "full_required": {"type": "boolean"},
+                "changes": {"type": "integer"}, "conflicts": {"type": "integer"}}},
+        },
+    }  # fmt: skip

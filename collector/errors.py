@@ -1,0 +1,13 @@
+"""The one error for a refused request: an HTTP status, a stable code and a clear message."""
+
+from __future__ import annotations
+
+
+class Refused(Exception):
+    """A request the collector refuses; nothing was changed."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message

@@ -1,0 +1,1 @@
+"""Use cases: ingest, enrolment, the register queries; they own transactions."""

@@ -1,0 +1,142 @@
+"""Sites, enrolment tokens and the credentials agents and pollers exchange them for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from collector.adapters.db.models import CredentialRow, EnrolmentTokenRow, SiteRow
+from collector.domain.secrets import CREDENTIAL_PREFIX, TOKEN_PREFIX, new_secret, secret_hash
+from collector.errors import Refused
+
+Clock = Callable[[], datetime]
+_SITE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+
+
+class RegisterError(ValueError):
+    """A command the register refuses (unknown site, duplicate code...): nothing changed."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated agent or poller."""
+
+    credential_id: int
+    site_id: int
+    site_code: str
+    kind: str
+    asset_id: int | None
+
+
+class EnrolmentService:
+    """Creates sites and tokens, enrols agents, and checks their credentials."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def create_site(self, code: str, name: str, parent: str | None = None) -> int:
+        """Add a site; its code is upper-case letters, digits, '-' or '_' (BBPOM-SBY)."""
+        code = code.strip().upper()
+        if not _SITE_CODE.match(code):
+            raise RegisterError(f"kode situs tidak sah: {code!r} (huruf, angka, - atau _)")
+        if not name.strip():
+            raise RegisterError("nama situs tidak boleh kosong")
+        with self._sessions.begin() as session:
+            if session.scalar(select(SiteRow.id).where(SiteRow.code == code)) is not None:
+                raise RegisterError(f"situs {code} sudah ada")
+            parent_id = self._site_id(session, parent) if parent else None
+            site = SiteRow(code=code, name=name.strip()[:200], parent_id=parent_id,
+                           created_at=self._clock())  # fmt: skip
+            session.add(site)
+            session.flush()
+            return site.id
+
+    def create_token(self, site: str, ttl: timedelta, max_uses: int | None = None) -> str:
+        """A new enrolment token for a site, valid for ``ttl``; returned once, stored hashed."""
+        if ttl <= timedelta(0) or ttl > timedelta(days=365):
+            raise RegisterError("masa berlaku token harus antara 1 detik dan 365 hari")
+        if max_uses is not None and max_uses < 1:
+            raise RegisterError("max_uses harus >= 1")
+        token = new_secret(TOKEN_PREFIX)
+        now = self._clock()
+        with self._sessions.begin() as session:
+            session.add(
+                EnrolmentTokenRow(
+                    site_id=self._site_id(session, site), token_hash=secret_hash(token),
+                    created_at=now, expires_at=now + ttl, max_uses=max_uses, used_count=0,
+                )
+            )  # fmt: skip
+        return token
+
+    def enrol(self, token: str, kind: str, label: str | None) -> tuple[str, int]:
+        """Exchange a valid enrolment token for a new credential: (credential, its id)."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = session.scalar(
+                select(EnrolmentTokenRow)
+                .where(EnrolmentTokenRow.token_hash == secret_hash(token))
+                .with_for_update()
+            )
+            _check_token(row, now)
+            assert row is not None
+            row.used_count += 1
+            credential = new_secret(CREDENTIAL_PREFIX)
+            stored = CredentialRow(
+                site_id=row.site_id, token_id=row.id, secret_hash=secret_hash(credential),
+                kind=kind, label=(label or "")[:256] or None, created_at=now,
+            )  # fmt: skip
+            session.add(stored)
+            session.flush()
+            return credential, stored.id
+
+    def authenticate(self, credential: str) -> Caller:
+        """The caller a credential belongs to; Refused(401) when unknown or revoked."""
+        with self._sessions() as session:
+            found = session.execute(
+                select(CredentialRow, SiteRow.code)
+                .join(SiteRow, SiteRow.id == CredentialRow.site_id)
+                .where(CredentialRow.secret_hash == secret_hash(credential))
+            ).first()
+        if found is None or found[0].revoked_at is not None:
+            raise Refused(401, "invalid_credential", "kredensial tidak dikenal atau dicabut")
+        row, code = found
+        return Caller(row.id, row.site_id, code, row.kind, row.asset_id)
+
+    def revoke(self, credential_id: int) -> bool:
+        """Revoke a credential; False when there is no such live credential."""
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(CredentialRow)
+                .where(CredentialRow.id == credential_id, CredentialRow.revoked_at.is_(None))
+                .values(revoked_at=self._clock())
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _site_id(session: Session, code: str) -> int:
+        found = session.scalar(select(SiteRow.id).where(SiteRow.code == code.strip().upper()))
+        if found is None:
+            raise RegisterError(f"situs {code!r} tidak dikenal")
+        return found
+
+
+def _check_token(row: EnrolmentTokenRow | None, now: datetime) -> None:
+    if row is None or row.revoked_at is not None:
+        raise Refused(401, "invalid_token", "token pendaftaran tidak dikenal atau dicabut")
+    if _aware(row.expires_at) <= now:
+        raise Refused(401, "expired_token", "token pendaftaran sudah kedaluwarsa")
+    if row.max_uses is not None and row.used_count >= row.max_uses:
+        raise Refused(401, "token_used_up", "token pendaftaran sudah habis dipakai")
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything the collector stores is UTC."""
+    from datetime import UTC  # noqa: PLC0415
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,241 @@
+"""The one ingest path: every source's observation goes through :meth:`IngestService.ingest`.
+
+validate → reconcile identity → compare sections → record changes → store, in one transaction
+per observation. A submission id already stored is refused (409) and changes nothing, so an
+agent replaying its spool is safe. Pollers call the same method, not a copy of it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from collector.adapters.db.register import RegisterRepository, StoredSection
+from collector.domain.changes import diff_sections
+from collector.domain.identity import (
+    Candidate,
+    IdentityKey,
+    KeyKind,
+    Outcome,
+    describe_conflict,
+    identity_keys,
+    lookup_keys,
+    reconcile,
+)
+from collector.domain.register import classify_asset
+from collector.errors import Refused
+from collector.ingest.validate import Validator
+from collector.services.enrolment import Caller
+from collector.services.projection import asset_summary, derived_rows
+from schemas.hashing import section_hash
+
+Clock = Callable[[], datetime]
+NOT_SECTIONS = frozenset({"schema_version", "source"})
+# Sections re-read every run whose churn is not history (uptime, usage, who is logged in).
+NO_HISTORY = frozenset({"status", "users", "disk_health", "updates"})
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What became of an observation: the asset it landed on and whether a full one is due."""
+
+    asset_id: int
+    created: bool
+    full_required: bool
+    changes: int
+    conflicts: int
+
+
+class IngestService:
+    """Stores observations from agents and pollers into the register."""
+
+    def __init__(self, sessions: sessionmaker[Session], validate: Validator, clock: Clock):
+        self._sessions = sessions
+        self._validate = validate
+        self._clock = clock
+        self._catalogue: dict[str, int] = {}
+        self._catalogue_lock = threading.Lock()
+
+    def ingest(self, document: dict[str, Any], caller: Caller, size_bytes: int) -> IngestResult:
+        """Store one observation; Refused (4xx) for a bad or replayed one, nothing changed."""
+        self._validate(document)
+        try:
+            with self._sessions.begin() as session:
+                return self._store(RegisterRepository(session), document, caller, size_bytes)
+        except IntegrityError as exc:  # a concurrent replay of the same submission id won
+            if "submission_id" in str(exc.orig) or "observations" in str(exc.orig):
+                raise _duplicate(document) from exc
+            raise
+
+    def _store(
+        self, repo: RegisterRepository, document: dict[str, Any], caller: Caller, size: int
+    ) -> IngestResult:
+        source = document["source"]
+        if repo.submission_seen(source["submission_id"]):
+            raise _duplicate(document)
+        now = self._clock()
+        present = {k: v for k, v in document.items() if k not in NOT_SECTIONS}
+        asset_id, created, conflicts = self._place(repo, document, caller, now)
+        stored = {} if created else repo.sections(asset_id)
+        full_required = _omitted_mismatch(document, stored) or (created and not source["full"])
+        changes = [] if created else _history(stored, present, source["kind"], now)
+        if created:
+            changes.append(_event("asset_discovered", source["kind"], now, f"#{asset_id}"))
+        repo.save_sections(asset_id, _to_store(present, source), source["kind"], now)
+        self._project(repo, asset_id, present)
+        repo.replace_keys(asset_id, source["kind"], _key_pairs(document, caller))
+        repo.update_asset(asset_id, {**asset_summary(document), "last_seen": now,
+                                     "last_source": source["kind"]})  # fmt: skip
+        repo.add_changes(asset_id, changes)
+        repo.add_conflicts(asset_id, conflicts)
+        repo.add_observation(_observation(document, asset_id, caller, size, now))
+        repo.bind_credential(caller.credential_id, asset_id, now)
+        return IngestResult(asset_id, created, full_required, len(changes), len(conflicts))
+
+    def _place(
+        self, repo: RegisterRepository, document: dict[str, Any], caller: Caller, now: datetime
+    ) -> tuple[int, bool, list[dict[str, Any]]]:
+        """The asset the observation belongs to: (id, newly created, conflict rows)."""
+        observed = identity_keys(document.get("identity") or {}, caller.site_code)
+        owners = repo.keys_sharing((key.kind.value, key.value) for key in lookup_keys(observed))
+        candidates = [
+            Candidate(asset, frozenset(IdentityKey(KeyKind(k), v) for k, v in keys))
+            for asset, keys in owners.items()
+        ]
+        shared = {
+            key: sum(1 for keys in owners.values() if (key.kind.value, key.value) in keys)
+            for key in observed
+        }
+        decision = reconcile(observed, candidates, shared)
+        rows = [
+            {"reason": c.reason, "other_asset_ids": list(c.asset_ids),
+             "keys": [[k.kind.value, k.value] for k in c.keys],
+             "detail": describe_conflict(c), "created_at": now}
+            for c in decision.conflicts
+        ]  # fmt: skip
+        if decision.outcome is Outcome.MATCHED and decision.asset_id is not None:
+            return decision.asset_id, False, rows
+        review = decision.outcome is Outcome.CONFLICT
+        held = _held_asset(repo, caller, owners) if review or not observed else None
+        if held is not None:
+            return held, False, rows
+        kind = classify_asset(document).value
+        asset = repo.create_asset(caller.site_id, kind, document["source"]["kind"], now, review)
+        return asset, True, rows
+
+    def _project(self, repo: RegisterRepository, asset_id: int, present: Mapping[str, Any]) -> None:
+        """Rewrite the derived tables (installations, disks, interfaces) a section changed."""
+        rows = derived_rows(present)
+        if rows.installations is not None:
+            products = {item.key: (item.name, item.publisher) for item in rows.installations}
+            ids = self._software_ids(repo, products)
+            repo.replace_installations(
+                asset_id, [item.row(ids[item.key]) for item in rows.installations]
+            )
+        if rows.disks is not None:
+            repo.replace_disks(asset_id, rows.disks)
+        if rows.interfaces is not None:
+            repo.replace_interfaces(asset_id, rows.interfaces)
+
+    def _software_ids(
+        self, repo: RegisterRepository, products: Mapping[str, tuple[str, str | None]]
+    ) -> dict[str, int]:
+        with self._catalogue_lock:
+            known = {k: self._catalogue[k] for k in products if k in self._catalogue}
+        missing = {k: v for k, v in products.items() if k not in known}
+        if missing:
+            found = repo.software_ids(missing)
+            with self._catalogue_lock:
+                self._catalogue.update(found)
+            known.update(found)
+        return known
+
+
+def _held_asset(repo: RegisterRepository, caller: Caller, owners: Mapping[int, Any]) -> int | None:
+    """Where an ambiguous (or identity-less) observation goes without adding yet another asset.
+
+    The agent's own asset when its credential is bound to one of the tied candidates (or the
+    observation has no usable key at all); else an asset already waiting for review among the
+    candidates. None: create one asset, marked for review. A NEW decision (a clone, say) never
+    comes here: a clone carrying a copied credential must not fold into the original.
+    """
+    if caller.asset_id is not None and (caller.asset_id in owners or not owners):
+        return caller.asset_id
+    waiting = repo.under_review(owners)
+    return waiting[0] if waiting else None
+
+
+def _duplicate(document: dict[str, Any]) -> Refused:
+    return Refused(
+        409,
+        "duplicate_submission",
+        f"submission_id {document['source']['submission_id']} sudah diterima sebelumnya",
+    )
+
+
+def _omitted_mismatch(document: Mapping[str, Any], stored: Mapping[str, StoredSection]) -> bool:
+    """True when a section left out as unchanged is not what the register holds: the agent's
+    view and ours have drifted, so it must send everything next time."""
+    hashes: Mapping[str, str] = document["source"]["section_hashes"]
+    return any(
+        name not in stored or stored[name].hash != digest
+        for name, digest in hashes.items()
+        if name not in document
+    )
+
+
+def _to_store(present: Mapping[str, Any], source: Mapping[str, Any]) -> dict[str, StoredSection]:
+    hashes: Mapping[str, str] = source["section_hashes"]
+    return {
+        name: StoredSection(hashes.get(name) or section_hash(value), value)
+        for name, value in present.items()
+    }
+
+
+def _history(
+    stored: Mapping[str, StoredSection], present: Mapping[str, Any], source: str, now: datetime
+) -> list[dict[str, Any]]:
+    changed = {
+        name: value
+        for name, value in present.items()
+        if name not in NO_HISTORY and (name not in stored or stored[name].content != value)
+    }
+    old = {name: stored[name].content for name in changed if name in stored}
+    return [
+        {"at": now, "source": source, "kind": c.kind.value, "subject": c.subject[:300],
+         "before": c.before, "after": c.after}
+        for c in diff_sections(old, changed)
+    ]  # fmt: skip
+
+
+def _event(kind: str, source: str, now: datetime, subject: str) -> dict[str, Any]:
+    return {"at": now, "source": source, "kind": kind, "subject": subject,
+            "before": None, "after": None}  # fmt: skip
+
+
+def _key_pairs(document: Mapping[str, Any], caller: Caller) -> set[tuple[str, str]]:
+    keys = identity_keys(document.get("identity") or {}, caller.site_code)
+    return {(key.kind.value, key.value) for key in keys}
+
+
+def _observation(
+    document: Mapping[str, Any], asset_id: int, caller: Caller, size: int, now: datetime
+) -> dict[str, Any]:
+    source = document["source"]
+    return {
+        "submission_id": source["submission_id"],
+        "asset_id": asset_id,
+        "credential_id": caller.credential_id,
+        "source_kind": source["kind"],
+        "full": source["full"],
+        "sections": sorted(k for k in document if k not in NOT_SECTIONS),
+        "size_bytes": size,
+        "collected_at": datetime.fromisoformat(source["collected_at"]).astimezone(UTC),
+        "received_at": now,
+    }
