@@ -8,6 +8,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+BENCH_ARGS_COLLECTOR ?=
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.asetik-installed
@@ -17,10 +18,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-quick lint bench clean distclean
+.PHONY: help setup run inventory test test-quick lint bench clean distclean
 
 help:
-	@echo "make run         set up, inventory this machine into $(INVENTORY) and summarise it"
+	@echo "make run         set up, start the collector (SQLite) with this machine's agent; Ctrl-C stops"
+	@echo "make inventory   this machine's observation document into $(INVENTORY), summarised"
 	@echo "make test        set up, run all tests (extra pytest options: PYTEST_ARGS='...')"
 	@echo "make test-quick  the tests not marked slow"
 	@echo "make lint        ruff check, ruff format --check, mypy --strict"
@@ -38,10 +40,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
-# For now `make run` inventories this machine with the agent (the collector does not exist yet).
-# TODO(collector issue): make `run` start `asetik-collector serve` on the embedded SQLite default
-# with this machine's agent and a simulated printer and switch, and print the web UI's URL.
+# `make run`: the collector on SQLite in var/collector, this machine's agent sent once to it,
+# then the collector in the foreground (Ctrl-C stops it). See deploy/local/run.sh.
 run: $(STAMP)
+	@BIN=$(BIN) bash deploy/local/run.sh
+
+# `make inventory`: this machine's observation document into var/inventory.json, summarised.
+inventory: $(STAMP)
 	@mkdir -p $(dir $(INVENTORY))
 	$(BIN)/asetik-agent inventory --pretty --output $(INVENTORY)
 	@$(BIN)/python -c "$$INVENTORY_SUMMARY" $(INVENTORY)
@@ -59,6 +64,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_agent $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.bench_collector $(BENCH_ARGS_COLLECTOR)
 
 clean:
 	rm -rf var build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

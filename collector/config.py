@@ -1,4 +1,4 @@
-"""The collector's configuration: one frozen object, read once (explicit > environment > default)."""
+"""The collector's configuration: one frozen object, read once (explicit > env > default)."""
 
 from __future__ import annotations
 

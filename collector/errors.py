@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class Refused(Exception):
+class Refused(Exception):  # noqa: N818 - reads as "raise Refused(403, ...)"
     """A request the collector refuses; nothing was changed."""
 
     def __init__(self, status: int, code: str, message: str) -> None:

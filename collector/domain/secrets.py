@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-TOKEN_PREFIX = "asetik-enr-"
+TOKEN_PREFIX = "asetik-enr-"  # noqa: S105 - a prefix, not a secret
 CREDENTIAL_PREFIX = "asetik-agt-"
 
 

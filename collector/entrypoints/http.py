@@ -78,6 +78,21 @@ async def _call(function: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.to_thread(function, *args)
 
 
+_HOME = """<!doctype html><html lang="id"><meta charset="utf-8"><title>asetik</title>
+<h1>asetik &mdash; register aset TIK</h1>
+<p>Kolektor berjalan. Antarmuka web operasional menyusul; gunakan API dengan token pengguna
+(<code>asetik-collector user token --name NAMA</code>).</p>
+<ul><li><a href="/api/v1/openapi.json">OpenAPI</a></li><li><a href="/healthz">/healthz</a></li>
+<li><a href="/metrics">/metrics</a> (Prometheus)</li></ul>
+<p lang="en">The collector is running; the ops web UI comes later. Use the API with a user
+token.</p>
+</html>"""
+
+
+async def home(request: web.Request) -> web.Response:
+    return web.Response(text=_HOME, content_type="text/html")
+
+
 async def healthz(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     healthy = await _call(services.database_ok)
@@ -103,8 +118,9 @@ async def enroll(request: web.Request) -> web.Response:
     kind = body.get("kind", "agent")
     if kind not in ("agent", "poller"):
         raise Refused(400, "bad_kind", "kind harus 'agent' atau 'poller'")
-    identity = body.get("identity") if isinstance(body.get("identity"), dict) else {}
-    label = identity.get("hostname") if isinstance(identity.get("hostname"), str) else None
+    identity = body.get("identity")
+    label = identity.get("hostname") if isinstance(identity, dict) else None
+    label = label if isinstance(label, str) else None
     credential, agent_id = await _call(services.enrolment.enrol, token, kind, label)
     return _json({"credential": credential, "agent_id": str(agent_id)}, 201)
 
@@ -197,6 +213,7 @@ def build_app(services: Services) -> web.Application:
         handler_args={"auto_decompress": False},
     )
     app[SERVICES] = services
+    app.router.add_get("/", home)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/v1/openapi.json", openapi)

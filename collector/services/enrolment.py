@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -83,8 +83,7 @@ class EnrolmentService:
                 .where(EnrolmentTokenRow.token_hash == secret_hash(token))
                 .with_for_update()
             )
-            _check_token(row, now)
-            assert row is not None
+            row = _check_token(row, now)
             row.used_count += 1
             credential = new_secret(CREDENTIAL_PREFIX)
             stored = CredentialRow(
@@ -126,17 +125,17 @@ class EnrolmentService:
         return found
 
 
-def _check_token(row: EnrolmentTokenRow | None, now: datetime) -> None:
+def _check_token(row: EnrolmentTokenRow | None, now: datetime) -> EnrolmentTokenRow:
+    """The token row when it may enrol one more agent; Refused(401) saying why not."""
     if row is None or row.revoked_at is not None:
         raise Refused(401, "invalid_token", "token pendaftaran tidak dikenal atau dicabut")
     if _aware(row.expires_at) <= now:
         raise Refused(401, "expired_token", "token pendaftaran sudah kedaluwarsa")
     if row.max_uses is not None and row.used_count >= row.max_uses:
         raise Refused(401, "token_used_up", "token pendaftaran sudah habis dipakai")
+    return row
 
 
 def _aware(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; everything the collector stores is UTC."""
-    from datetime import UTC  # noqa: PLC0415
-
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

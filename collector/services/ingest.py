@@ -85,6 +85,8 @@ class IngestService:
         stored = {} if created else repo.sections(asset_id)
         full_required = _omitted_mismatch(document, stored) or (created and not source["full"])
         changes = [] if created else _history(stored, present, source["kind"], now)
+        if not created:
+            changes += self._moved(repo, asset_id, caller, source["kind"], now)
         if created:
             changes.append(_event("asset_discovered", source["kind"], now, f"#{asset_id}"))
         repo.save_sections(asset_id, _to_store(present, source), source["kind"], now)
@@ -128,6 +130,19 @@ class IngestService:
         kind = classify_asset(document).value
         asset = repo.create_asset(caller.site_id, kind, document["source"]["kind"], now, review)
         return asset, True, rows
+
+    @staticmethod
+    def _moved(
+        repo: RegisterRepository, asset_id: int, caller: Caller, source: str, now: datetime
+    ) -> list[dict[str, Any]]:
+        """An agent enrolled again at another site moves its asset there (recorded in history);
+        a poller's site says where it polls from, not where the device is, so it moves nothing."""
+        site_id, code = repo.site_of(asset_id)
+        if caller.kind != "agent" or site_id == caller.site_id:
+            return []
+        repo.update_asset(asset_id, {"site_id": caller.site_id})
+        return [{"at": now, "source": source, "kind": "site_changed", "subject": "site",
+                 "before": code, "after": caller.site_code}]  # fmt: skip
 
     def _project(self, repo: RegisterRepository, asset_id: int, present: Mapping[str, Any]) -> None:
         """Rewrite the derived tables (installations, disks, interfaces) a section changed."""

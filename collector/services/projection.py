@@ -18,7 +18,7 @@ class Installed:
 
     @property
     def key(self) -> str:
-        return f"{self.item.name}\x1f{self.item.publisher or ''}"
+        return f"{self.item.name.casefold()}\x1f{(self.item.publisher or '').casefold()}"
 
     @property
     def name(self) -> str:
@@ -33,7 +33,7 @@ class Installed:
             "software_id": software_id,
             "display_name": self.item.display_name[:256],
             "version": self.item.version,
-            "arch": self.item.arch,
+            "arch": self.item.arch[:64] if self.item.arch else None,
             "source": self.item.source,
             "install_date": parse_date(self.item.install_date),
         }

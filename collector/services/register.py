@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.models import (
@@ -111,7 +111,7 @@ class RegisterQueries:
                     AssetSectionRow.asset_id == asset_id
                 )
             )
-            sections = {name: content for name, content in rows}
+            sections: dict[str, Any] = dict(rows.tuples().all())
             changes = session.scalars(
                 select(ChangeRow)
                 .where(ChangeRow.asset_id == asset_id)
@@ -144,7 +144,8 @@ def _check_filter(wanted: AssetFilter, page: Page) -> None:
         raise Refused(400, "bad_page", f"page >= 1 dan per_page 1..{MAX_PER_PAGE}")
 
 
-def _filtered(query: Select[Any], viewer: Viewer, wanted: AssetFilter) -> Select[Any]:
+def _filtered(query: Any, viewer: Viewer, wanted: AssetFilter) -> Any:
+    """The query narrowed to the viewer's site scope and the filter (a Select of any shape)."""
     query = query.join(SiteRow, SiteRow.id == AssetRow.site_id)
     if viewer.site_id is not None:
         query = query.where(AssetRow.site_id == viewer.site_id)

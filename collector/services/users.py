@@ -18,7 +18,7 @@ from collector.errors import Refused
 from collector.services.enrolment import RegisterError
 
 Clock = Callable[[], datetime]
-API_TOKEN_PREFIX = "asetik-api-"
+API_TOKEN_PREFIX = "asetik-api-"  # noqa: S105 - a prefix, not a secret
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 

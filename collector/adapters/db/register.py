@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from collector.adapters.db.models import (
@@ -21,6 +21,7 @@ from collector.adapters.db.models import (
     InstallationRow,
     InterfaceRow,
     ObservationRow,
+    SiteRow,
     SoftwareRow,
 )
 from collector.adapters.db.upsert import insert_ignoring_conflicts
@@ -68,6 +69,15 @@ class RegisterRepository:
             found[asset].add((kind, value))
         return found
 
+    def site_of(self, asset_id: int) -> tuple[int, str]:
+        """The asset's site id and code."""
+        row = self.session.execute(
+            select(AssetRow.site_id, SiteRow.code)
+            .join(SiteRow, SiteRow.id == AssetRow.site_id)
+            .where(AssetRow.id == asset_id)
+        ).one()
+        return row[0], row[1]
+
     def under_review(self, asset_ids: Iterable[int]) -> list[int]:
         """Those of the assets that wait for an operator's review, lowest id first."""
         return sorted(
@@ -106,7 +116,7 @@ class RegisterRepository:
             )
         )
         self.session.execute(
-            AssetSectionRow.__table__.insert(),
+            insert(AssetSectionRow),
             [
                 {"asset_id": asset_id, "name": name, "hash": stored.hash,
                  "content": stored.content, "source": source, "updated_at": now}
@@ -126,7 +136,7 @@ class RegisterRepository:
             for k, v in sorted(set(keys))
         ]
         if rows:
-            self.session.execute(AssetKeyRow.__table__.insert(), rows)
+            self.session.execute(insert(AssetKeyRow), rows)
 
     def software_ids(self, products: Mapping[str, tuple[str, str | None]]) -> dict[str, int]:
         """Catalogue ids by key, adding the products the catalogue does not have yet."""
@@ -136,50 +146,42 @@ class RegisterRepository:
         keys = list(products)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            rows = self.session.execute(
+            pairs = self.session.execute(
                 select(SoftwareRow.key, SoftwareRow.id).where(SoftwareRow.key.in_(chunk))
             )
-            found.update((key, software_id) for key, software_id in rows)
+            found.update((key, software_id) for key, software_id in pairs)
         return found
 
     def replace_installations(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         self.session.execute(delete(InstallationRow).where(InstallationRow.asset_id == asset_id))
         if rows:
             self.session.execute(
-                InstallationRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
+                insert(InstallationRow), [{**r, "asset_id": asset_id} for r in rows]
             )
 
     def replace_disks(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         self.session.execute(delete(DiskRow).where(DiskRow.asset_id == asset_id))
         if rows:
-            self.session.execute(
-                DiskRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
-            )
+            self.session.execute(insert(DiskRow), [{**r, "asset_id": asset_id} for r in rows])
 
     def replace_interfaces(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         self.session.execute(delete(InterfaceRow).where(InterfaceRow.asset_id == asset_id))
         if rows:
-            self.session.execute(
-                InterfaceRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
-            )
+            self.session.execute(insert(InterfaceRow), [{**r, "asset_id": asset_id} for r in rows])
 
     def update_asset(self, asset_id: int, values: Mapping[str, Any]) -> None:
         self.session.execute(update(AssetRow).where(AssetRow.id == asset_id).values(**values))
 
     def add_changes(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
-            self.session.execute(
-                ChangeRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
-            )
+            self.session.execute(insert(ChangeRow), [{**r, "asset_id": asset_id} for r in rows])
 
     def add_conflicts(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
-            self.session.execute(
-                ConflictRow.__table__.insert(), [{**r, "asset_id": asset_id} for r in rows]
-            )
+            self.session.execute(insert(ConflictRow), [{**r, "asset_id": asset_id} for r in rows])
 
     def add_observation(self, values: Mapping[str, Any]) -> None:
-        self.session.execute(ObservationRow.__table__.insert(), [dict(values)])
+        self.session.execute(insert(ObservationRow), [dict(values)])
 
     def bind_credential(self, credential_id: int, asset_id: int, now: datetime) -> None:
         self.session.execute(
