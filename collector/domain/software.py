@@ -8,6 +8,7 @@ lower-cased. Publishers lose their legal form ("Microsoft Corporation" → "Micr
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -305,10 +306,23 @@ def normalise_software(item: Mapping[str, Any]) -> SoftwareItem:
 
     An architecture the display name states ("Microsoft Visual C++ ... (x86)") wins over the
     registry view's: installers of both architectures often register in the 32-bit view.
+    Thousands of hosts report the same packages, so results are memoised by the raw fields.
     """
-    reported = str(item.get("name") or "")
-    source = str(item.get("source") or "other")
-    arch = _optional_text(item.get("arch"))
+    return _normalise_fields(
+        tuple(None if (value := item.get(key)) is None else str(value) for key in _FIELDS)
+    )
+
+
+_FIELDS = ("name", "source", "arch", "publisher", "version", "install_date")
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalise_fields(fields: tuple[str | None, ...]) -> SoftwareItem:
+    name, source, arch_text, publisher, version, install_date = fields
+    item = {"publisher": publisher, "version": version, "install_date": install_date}
+    reported = str(name or "")
+    source = str(source or "other")
+    arch = _optional_text(arch_text)
     if source in CANONICAL_SOURCES:
         name = normalise_name(reported, source)
     else:

@@ -80,24 +80,38 @@ class IngestService:
         if repo.submission_seen(source["submission_id"]):
             raise _duplicate(document)
         now = self._clock()
-        present = {k: v for k, v in document.items() if k not in NOT_SECTIONS}
-        asset_id, created, conflicts = self._place(repo, document, caller, now)
-        stored = {} if created else repo.sections(asset_id)
-        full_required = _omitted_mismatch(document, stored) or (created and not source["full"])
-        changes = [] if created else _history(stored, present, source["kind"], now)
+        sent = _hashed_sections(document)
+        bound = caller.asset_id if caller.kind == "agent" else None
+        known = repo.section_hashes(bound) if bound is not None else {}
+        if bound is not None and known.get("identity") == sent["identity"].hash:
+            # Same agent, same identity as last time: the same asset, the same keys.
+            asset_id, created, same_keys = bound, False, True
+            conflicts: list[dict[str, Any]] = []
+        else:
+            asset_id, created, conflicts = self._place(repo, document, caller, now)
+            known = {} if created else repo.section_hashes(asset_id)
+            same_keys = False
+        full_required = _omitted_mismatch(document, known) or (created and not source["full"])
+        changed = {n: s for n, s in sent.items() if known.get(n) != s.hash or n == "status"}
+        old = repo.section_contents(asset_id, [n for n in changed if n in known])
+        changes = [] if created else _history(old, changed, source["kind"], now)
         if not created:
             changes += self._moved(repo, asset_id, caller, source["kind"], now)
         if created:
             changes.append(_event("asset_discovered", source["kind"], now, f"#{asset_id}"))
-        repo.save_sections(asset_id, _to_store(present, source), source["kind"], now)
-        self._project(repo, asset_id, present)
-        repo.replace_keys(asset_id, source["kind"], _key_pairs(document, caller))
+        repo.save_sections(asset_id, changed, source["kind"], now)
+        self._project(repo, asset_id, {n: s.content for n, s in changed.items()})
+        if not same_keys:
+            repo.replace_keys(asset_id, source["kind"], _key_pairs(document, caller))
         repo.update_asset(asset_id, {**asset_summary(document), "last_seen": now,
                                      "last_source": source["kind"]})  # fmt: skip
         repo.add_changes(asset_id, changes)
         repo.add_conflicts(asset_id, conflicts)
         repo.add_observation(_observation(document, asset_id, caller, size, now))
-        repo.bind_credential(caller.credential_id, asset_id, now)
+        # An agent's credential belongs to one machine; a poller's serves many devices.
+        repo.bind_credential(
+            caller.credential_id, asset_id if caller.kind == "agent" else None, now
+        )
         return IngestResult(asset_id, created, full_required, len(changes), len(conflicts))
 
     def _place(
@@ -180,8 +194,9 @@ def _held_asset(repo: RegisterRepository, caller: Caller, owners: Mapping[int, A
     candidates. None: create one asset, marked for review. A NEW decision (a clone, say) never
     comes here: a clone carrying a copied credential must not fold into the original.
     """
-    if caller.asset_id is not None and (caller.asset_id in owners or not owners):
-        return caller.asset_id
+    mine = caller.asset_id if caller.kind == "agent" else None
+    if mine is not None and (mine in owners or not owners):
+        return mine
     waiting = repo.under_review(owners)
     return waiting[0] if waiting else None
 
@@ -194,38 +209,37 @@ def _duplicate(document: dict[str, Any]) -> Refused:
     )
 
 
-def _omitted_mismatch(document: Mapping[str, Any], stored: Mapping[str, StoredSection]) -> bool:
+def _omitted_mismatch(document: Mapping[str, Any], known: Mapping[str, str | None]) -> bool:
     """True when a section left out as unchanged is not what the register holds: the agent's
     view and ours have drifted, so it must send everything next time."""
     hashes: Mapping[str, str] = document["source"]["section_hashes"]
-    return any(
-        name not in stored or stored[name].hash != digest
-        for name, digest in hashes.items()
-        if name not in document
-    )
+    return any(known.get(name) != digest for name, digest in hashes.items() if name not in document)
 
 
-def _to_store(present: Mapping[str, Any], source: Mapping[str, Any]) -> dict[str, StoredSection]:
-    hashes: Mapping[str, str] = source["section_hashes"]
-    return {
-        name: StoredSection(hashes.get(name) or section_hash(value), value)
-        for name, value in present.items()
-    }
+def _hashed_sections(document: Mapping[str, Any]) -> dict[str, StoredSection]:
+    """The sections the document carries with their content hashes, computed here: a declared
+    hash that does not match its section is refused (the two sides would never agree again)."""
+    declared: Mapping[str, str] = document["source"]["section_hashes"]
+    sections: dict[str, StoredSection] = {}
+    for name, value in document.items():
+        if name in NOT_SECTIONS:
+            continue
+        digest = section_hash(value)
+        if name in declared and declared[name] != digest:
+            raise Refused(422, "hash_mismatch", f"hash bagian {name} tidak cocok dengan isinya")
+        sections[name] = StoredSection(digest, value)
+    return sections
 
 
 def _history(
-    stored: Mapping[str, StoredSection], present: Mapping[str, Any], source: str, now: datetime
+    old: Mapping[str, Any], changed: Mapping[str, StoredSection], source: str, now: datetime
 ) -> list[dict[str, Any]]:
-    changed = {
-        name: value
-        for name, value in present.items()
-        if name not in NO_HISTORY and (name not in stored or stored[name].content != value)
-    }
-    old = {name: stored[name].content for name in changed if name in stored}
+    """History entries for the sections whose content changed (first sight gives none)."""
+    new = {name: s.content for name, s in changed.items() if name not in NO_HISTORY}
     return [
         {"at": now, "source": source, "kind": c.kind.value, "subject": c.subject[:300],
          "before": c.before, "after": c.after}
-        for c in diff_sections(old, changed)
+        for c in diff_sections(old, new)
     ]  # fmt: skip
 
 

@@ -111,7 +111,7 @@ class RegisterQueries:
                     AssetSectionRow.asset_id == asset_id
                 )
             )
-            sections: dict[str, Any] = dict(rows.tuples().all())
+            sections: dict[str, Any] = dict(rows.all())
             changes = session.scalars(
                 select(ChangeRow)
                 .where(ChangeRow.asset_id == asset_id)

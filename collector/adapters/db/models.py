@@ -18,11 +18,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-# JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
-Json = JSON().with_variant(JSONB(), "postgresql")
+# Section contents are written whole and read whole, never queried inside: plain JSON (text)
+# costs PostgreSQL far less to store than JSONB's parse into its binary form.
+Json = JSON()
 Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite's rowid alias must be INTEGER
 When = DateTime(timezone=True)
 

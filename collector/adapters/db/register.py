@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,8 @@ from collector.adapters.db.models import (
     SoftwareRow,
 )
 from collector.adapters.db.upsert import insert_ignoring_conflicts
+
+_INSTALLATION_COLUMNS = ("software_id", "display_name", "version", "arch", "source", "install_date")
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,25 @@ class RegisterRepository:
         self.session.flush()
         return row.id
 
-    def sections(self, asset_id: int) -> dict[str, StoredSection]:
+    def section_hashes(self, asset_id: int) -> dict[str, str | None]:
+        """The content hash of every section the register holds for the asset."""
         rows = self.session.execute(
-            select(AssetSectionRow.name, AssetSectionRow.hash, AssetSectionRow.content).where(
+            select(AssetSectionRow.name, AssetSectionRow.hash).where(
                 AssetSectionRow.asset_id == asset_id
             )
         )
-        return {name: StoredSection(digest, content) for name, digest, content in rows}
+        return dict(rows.all())
+
+    def section_contents(self, asset_id: int, names: Sequence[str]) -> dict[str, Any]:
+        """The stored content of the named sections (only those: contents can be large)."""
+        if not names:
+            return {}
+        rows = self.session.execute(
+            select(AssetSectionRow.name, AssetSectionRow.content).where(
+                AssetSectionRow.asset_id == asset_id, AssetSectionRow.name.in_(list(names))
+            )
+        )
+        return dict(rows.all())
 
     def save_sections(
         self, asset_id: int, sections: Mapping[str, StoredSection], source: str, now: datetime
@@ -154,10 +169,24 @@ class RegisterRepository:
 
     def replace_installations(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         self.session.execute(delete(InstallationRow).where(InstallationRow.asset_id == asset_id))
-        if rows:
-            self.session.execute(
-                insert(InstallationRow), [{**r, "asset_id": asset_id} for r in rows]
-            )
+        if not rows:
+            return
+        if self.session.get_bind().dialect.name == "postgresql":
+            self._copy_installations(asset_id, rows)
+            return
+        self.session.execute(insert(InstallationRow), [{**r, "asset_id": asset_id} for r in rows])
+
+    def _copy_installations(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        """COPY into installations on the session's own connection (same transaction): a
+        thousand rows per inventory is where row-by-row INSERTs would spend the time."""
+        columns = ("asset_id", *_INSTALLATION_COLUMNS)
+        statement = f"COPY installations ({', '.join(columns)}) FROM STDIN"
+        driver = self.session.connection().connection.driver_connection
+        if not isinstance(driver, psycopg.Connection):
+            raise TypeError("COPY needs the psycopg driver")
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row((asset_id, *(row[c] for c in _INSTALLATION_COLUMNS)))
 
     def replace_disks(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         self.session.execute(delete(DiskRow).where(DiskRow.asset_id == asset_id))
@@ -177,13 +206,30 @@ class RegisterRepository:
             self.session.execute(insert(ChangeRow), [{**r, "asset_id": asset_id} for r in rows])
 
     def add_conflicts(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            self.session.execute(insert(ConflictRow), [{**r, "asset_id": asset_id} for r in rows])
+        """Record conflicts, skipping those already open for the asset (same reason and other
+        assets): a clone checking in every hour is one open conflict, not one an hour."""
+        if not rows:
+            return
+        open_now = {
+            (reason, tuple(sorted(others)))
+            for reason, others in self.session.execute(
+                select(ConflictRow.reason, ConflictRow.other_asset_ids).where(
+                    ConflictRow.asset_id == asset_id, ConflictRow.resolved_at.is_(None)
+                )
+            )
+        }
+        fresh = [
+            {**r, "asset_id": asset_id}
+            for r in rows
+            if (r["reason"], tuple(sorted(r["other_asset_ids"]))) not in open_now
+        ]
+        if fresh:
+            self.session.execute(insert(ConflictRow), fresh)
 
     def add_observation(self, values: Mapping[str, Any]) -> None:
         self.session.execute(insert(ObservationRow), [dict(values)])
 
-    def bind_credential(self, credential_id: int, asset_id: int, now: datetime) -> None:
+    def bind_credential(self, credential_id: int, asset_id: int | None, now: datetime) -> None:
         self.session.execute(
             update(CredentialRow)
             .where(CredentialRow.id == credential_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 revision = "0001"
 down_revision = None
@@ -146,11 +145,7 @@ def upgrade() -> None:
         sa.Column("asset_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("name", sa.String(length=32), nullable=False),
         sa.Column("hash", sa.String(length=32), nullable=True),
-        sa.Column(
-            "content",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("content", sa.JSON(), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["asset_id"], ["assets.id"], ondelete="CASCADE"),
@@ -223,16 +218,8 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("asset_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("reason", sa.String(length=64), nullable=False),
-        sa.Column(
-            "other_asset_ids",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column(
-            "keys",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("other_asset_ids", sa.JSON(), nullable=False),
+        sa.Column("keys", sa.JSON(), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
@@ -275,11 +262,7 @@ def upgrade() -> None:
         sa.Column("asset_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("name", sa.String(length=256), nullable=False),
         sa.Column("mac", sa.String(length=17), nullable=True),
-        sa.Column(
-            "addresses",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("addresses", sa.JSON(), nullable=False),
         sa.Column("speed_mbps", sa.Integer(), nullable=True),
         sa.Column("up", sa.Boolean(), nullable=True),
         sa.ForeignKeyConstraint(["asset_id"], ["assets.id"], ondelete="CASCADE"),
@@ -299,11 +282,7 @@ def upgrade() -> None:
         ),
         sa.Column("source_kind", sa.String(length=16), nullable=False),
         sa.Column("full", sa.Boolean(), nullable=False),
-        sa.Column(
-            "sections",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("sections", sa.JSON(), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("collected_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
