@@ -154,6 +154,28 @@ def test_a_clone_seen_again_keeps_one_open_conflict_per_reason(services: Service
     assert sorted(set(found)) == sorted(found)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="IngestService._store adds every conflict of every decision as a new row "
+    "(repo.add_conflicts); identity.py says (reason, keys) identifies one open conflict",
+)
+def test_a_conflict_reported_at_every_poll_stays_one_open_conflict(services: Services) -> None:
+    open_site(services)
+    poller = credential(services, kind="poller")
+    first = send(services, poller, observation("printer")).asset_id
+    other_vendor = {**observation("printer")["device"], "vendor": "Brother"}
+    twin = observation(
+        "printer", hostname="prn-keu-lt3", mac_addresses=["00:80:77:1a:2b:99"],
+        sys_object_id="1.3.6.1.4.1.2435.2.3.9.1", sections={"device": other_vendor},
+    )  # fmt: skip
+    copied = send(services, poller, twin)
+    assert copied.created and len(assets(services)) == 2
+    for _ in range(3):
+        assert send(services, poller, renewed(twin)).asset_id == copied.asset_id
+    found = [reason for reason, _ in reasons(services, copied.asset_id)]
+    assert found == ["shared_serial"]
+
+
 def test_clones_sharing_a_system_uuid_become_two_assets_and_a_conflict(
     services: Services,
 ) -> None:
