@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.engine import open_engine, session_factory
 from collector.adapters.db.migrate import require_current
@@ -33,6 +34,8 @@ class Services:
     """Everything the entrypoints call, built once per process."""
 
     engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
     enrolment: EnrolmentService
     ingest: IngestService
     users: UserService
@@ -71,6 +74,8 @@ def build_services(
     registry.register(RegisterGauges(lambda: _asset_counts(engine)))
     return Services(
         engine=engine,
+        sessions=sessions,
+        clock=clock,
         enrolment=EnrolmentService(sessions, clock),
         ingest=IngestService(sessions, compile_observation_validator(), clock),
         users=UserService(sessions, clock),

@@ -40,6 +40,9 @@ class ChangeKind(StrEnum):
     SITE_CHANGED = "site_changed"
     VOLUME_ADDED = "volume_added"
     VOLUME_REMOVED = "volume_removed"
+    # Recorded by the services, not by diff_sections:
+    ASSET_DISCOVERED = "asset_discovered"  # first observation of the asset
+    BMN_UPDATED = "bmn_updated"  # a BMN column set from the state-property sheet
 
 
 @dataclass(frozen=True)
@@ -574,6 +577,14 @@ _TEMPLATES: dict[ChangeKind, tuple[str, str]] = {
     ChangeKind.HOSTNAME_CHANGED: (
         "Nama host berubah dari {before} ke {after}",
         "Hostname changed from {before} to {after}",
+    ),
+    ChangeKind.ASSET_DISCOVERED: (
+        "Aset ditemukan pertama kali ({subject})",
+        "Asset first discovered ({subject})",
+    ),
+    ChangeKind.BMN_UPDATED: (
+        "Data BMN {subject} diubah dari {before} ke {after}",
+        "BMN field {subject} changed from {before} to {after}",
     ),
     ChangeKind.SITE_CHANGED: (
         "Lokasi berubah dari {before} ke {after}",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import timedelta
+from pathlib import Path
 
 from aiohttp import web
 
@@ -17,6 +20,9 @@ from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
 from collector.errors import Refused
 from collector.services.enrolment import RegisterError
+from collector.services.register import AssetFilter
+from collector.services.register_io import export_assets, import_bmn
+from collector.services.users import Role, Viewer
 
 log = logging.getLogger("asetik.collector")
 
@@ -64,12 +70,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     user_token = user.add_parser("token", help="print a new API token for a user")
     user_token.add_argument("--name", required=True)
+    assets = commands.add_parser("assets", help="the register as CSV/XLSX (BMN)").add_subparsers(
+        dest="action", required=True
+    )
+    export = assets.add_parser("export", help="write the register to a CSV or XLSX file")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--delimiter", choices=[",", ";", "tab"], default=",")
+    export.add_argument("--site")
+    export.add_argument("--kind")
+    export.add_argument("--status")
+    export.add_argument("--output", required=True)
+    bmn_import = assets.add_parser("import", help="reconcile BMN columns from a CSV or XLSX file")
+    bmn_import.add_argument("file")
+    bmn_import.add_argument("--format", choices=["csv", "xlsx"])
+    bmn_import.add_argument("--dry-run", action="store_true")
     return parser  # fmt: skip
 
 
 def _config(args: argparse.Namespace) -> CollectorConfig:
-    from pathlib import Path  # noqa: PLC0415
-
     data_dir = Path(args.data_dir) if args.data_dir else None
     return load_config(os.environ, db=args.db, listen=getattr(args, "listen", None),
                        data_dir=data_dir)  # fmt: skip
@@ -138,6 +156,28 @@ def _user_token(services: Services, args: argparse.Namespace) -> None:
     print(token)
 
 
+# The command line acts as Pusdatin's administrator: every site, every role.
+_OPERATOR = Viewer(user_id=0, name="cli", role=Role.ADMIN, site_id=None)
+
+
+def _assets_export(services: Services, args: argparse.Namespace) -> None:
+    delimiter = "\t" if args.delimiter == "tab" else args.delimiter
+    wanted = AssetFilter(args.site, args.kind, args.status)
+    data = export_assets(services.sessions, _OPERATOR, args.format, wanted, delimiter=delimiter)
+    Path(args.output).write_bytes(data)
+    print(f"register ditulis ke {args.output} ({len(data)} bita)")
+
+
+def _assets_import(services: Services, args: argparse.Namespace) -> None:
+    path = Path(args.file)
+    fmt = args.format or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+    report = import_bmn(services.sessions, _OPERATOR, path.read_bytes(), fmt,
+                        dry_run=args.dry_run, now=services.clock())  # fmt: skip
+    print(json.dumps(asdict(report), ensure_ascii=False, indent=2, default=str))
+    if report.error_count:
+        raise RegisterError(f"{report.error_count} baris ditolak; tidak ada yang diubah")
+
+
 COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Namespace], int]] = {
     ("serve", None): _serve,
     ("db", "upgrade"): _db_upgrade,
@@ -145,6 +185,8 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("token", "create"): _with_services(_token_create),
     ("user", "create"): _with_services(_user_create),
     ("user", "token"): _with_services(_user_token),
+    ("assets", "export"): _with_services(_assets_export),
+    ("assets", "import"): _with_services(_assets_import),
 }
 
 

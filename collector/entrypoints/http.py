@@ -8,6 +8,7 @@ is synchronous), shape the answer. Every refusal is ``{"error": {"code", "messag
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,13 @@ from collector.errors import Refused
 from collector.ingest.decode import decode_document
 from collector.services.enrolment import Caller
 from collector.services.register import AssetFilter, Page
+from collector.services.register_io import (
+    CSV_MEDIA_TYPE,
+    MAX_IMPORT_BYTES,
+    XLSX_MEDIA_TYPE,
+    export_assets,
+    import_bmn,
+)
 from collector.services.users import Viewer
 
 log = logging.getLogger("asetik.collector.http")
@@ -203,6 +211,63 @@ async def _json_body(request: web.Request, limit: int) -> dict[str, Any]:
     return body
 
 
+_DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
+
+
+async def export_register(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    services = request.app[SERVICES]
+    fmt = request.query.get("format", "csv")
+    delimiter = _DELIMITERS.get(request.query.get("delimiter", "comma"))
+    if delimiter is None:
+        raise Refused(400, "bad_delimiter", "delimiter harus comma, semicolon atau tab")
+    query = request.query
+    wanted = AssetFilter(query.get("site"), query.get("kind"), query.get("status"), query.get("q"))
+    body = await _call(
+        functools.partial(export_assets, delimiter=delimiter),
+        services.sessions, viewer, fmt, wanted,
+    )  # fmt: skip
+    media = XLSX_MEDIA_TYPE if fmt == "xlsx" else CSV_MEDIA_TYPE
+    name = f"aset-{services.clock():%Y%m%d}.{'xlsx' if fmt == 'xlsx' else 'csv'}"
+    return web.Response(
+        body=body,
+        headers={"Content-Type": media, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def import_register(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    services = request.app[SERVICES]
+    fmt = {"text/csv": "csv", XLSX_MEDIA_TYPE: "xlsx"}.get(request.content_type)
+    if fmt is None:
+        raise Refused(
+            415, "unsupported_media_type", f"Content-Type harus text/csv atau {XLSX_MEDIA_TYPE}"
+        )
+    data = await _read_capped(request, MAX_IMPORT_BYTES)
+    dry_run = request.query.get("dry_run", "0") in ("1", "true", "yes")
+    report = await _call(
+        functools.partial(import_bmn, dry_run=dry_run, now=services.clock()),
+        services.sessions, viewer, data, fmt,
+    )  # fmt: skip
+    if report.error_count:
+        message = f"{report.error_count} baris ditolak; tidak ada yang diubah"
+        return _json({"error": {"code": "bmn_rows_invalid", "message": message},
+                      "report": asdict(report)}, 422)  # fmt: skip
+    return _json(asdict(report))
+
+
+async def _read_capped(request: web.Request, limit: int) -> bytes:
+    """The body, read past the app-wide limit (a BMN sheet may be larger) up to ``limit``."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise Refused(413, "file_too_large", f"berkas melebihi {limit} bita")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def build_app(services: Services) -> web.Application:
     """The aiohttp application over ready services (the caller owns their lifetime)."""
     # The body stays compressed until decode_document inflates it under its own limit, so a
@@ -220,5 +285,7 @@ def build_app(services: Services) -> web.Application:
     app.router.add_post("/api/v1/enroll", enroll)
     app.router.add_post("/api/v1/observations", observations)
     app.router.add_get("/api/v1/assets", list_assets)
+    app.router.add_get("/api/v1/assets/export", export_register)
+    app.router.add_post("/api/v1/assets/import", import_register)
     app.router.add_get("/api/v1/assets/{asset_id}", get_asset)
     return app

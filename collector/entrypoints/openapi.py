@@ -58,6 +58,26 @@ def openapi_document() -> dict[str, Any]:
                     _query("sort", "id, name, kind, site, first_seen, last_seen; '-' descends"),
                 ],
                 "responses": {"200": {"description": "a page of assets"}, **errors}}},
+            "/api/v1/assets/export": {"get": {
+                "summary": "The register as CSV or XLSX (BMN columns kept as text)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    _query("format", "csv (default) or xlsx"),
+                    _query("delimiter", "CSV: comma (default), semicolon or tab"),
+                    _query("site", "site code"), _query("kind", "asset kind"),
+                    _query("status", "asset status"), _query("q", "text in name/serial/model"),
+                ],
+                "responses": {"200": {"description": "the file"}, **errors}}},
+            "/api/v1/assets/import": {"post": {
+                "summary": "Reconcile BMN columns from a CSV/XLSX sheet (planner or admin)",
+                "security": [{"bearer": []}],
+                "parameters": [_query("dry_run", "1: report only, change nothing")],
+                "requestBody": {"required": True, "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                        {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"200": {"description": "import report"}, **errors,
+                              "403": _ERROR}}},
             "/api/v1/assets/{asset_id}": {"get": {
                 "summary": "One asset with its sections, history and open conflicts",
                 "security": [{"bearer": []}],

@@ -22,11 +22,11 @@ from typing import Any, Final
 from xml.etree.ElementTree import ParseError
 
 # No types-openpyxl in the dev environment yet; drop these ignores once it is added.
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -216,7 +216,7 @@ def _xlsx_cell(sheet: Any, column: str, value: CellValue) -> Any:
     cell is never evaluated, so no apostrophe is needed), datetimes become naive UTC."""
     if isinstance(value, datetime):
         value = value.astimezone(UTC).replace(tzinfo=None)
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type] # openpyxl takes dates too
     if isinstance(value, str):
         cell.data_type = "s"
     cell.number_format = _XLSX_FORMATS.get(column, "@")

@@ -35,6 +35,14 @@ _SINGLE_MIRRORS = {
     "system_uuid": (("hardware", "uuid"),),
 }
 _LIST_MIRRORS = {"mac_addresses": ("networks", "mac"), "disk_serials": ("storages", "serial")}
+# Identity keywords that strip every identity key but the hostname from an observation.
+WITHOUT_KEYS: dict[str, Any] = {
+    "system_uuid": None,
+    "system_serial": None,
+    "machine_id": None,
+    "mac_addresses": None,
+    "disk_serials": None,
+}
 
 
 @cache
@@ -72,6 +80,20 @@ def observation(
         else:
             document[name] = copy.deepcopy(value)
     return with_identity(document, collected_at=collected_at, **identity)
+
+
+def laptop(number: int, **identity: Any) -> dict[str, Any]:
+    """An agent observation of Linux laptop ``number`` whose identity keys (hostname, UUID,
+    serial, machine-id, MAC, disk serial) are all its own, unless given as keywords."""
+    keys: dict[str, Any] = {
+        "hostname": f"lpt-tu-{number:02d}",
+        "system_uuid": f"4c7b1a2e-3d5f-11b2-a85c-9f4e2d1b{number:04x}",
+        "system_serial": f"PF3K2{number:03d}",
+        "machine_id": f"5f2c8e0a9b7d4c61a3e2f41d0c9b{number:04x}",
+        "mac_addresses": [f"f8:bc:12:4a:5b:{number:02x}"],
+        "disk_serials": [f"S4ENNX0N{number:06d}"],
+    }
+    return observation("linux", **{**keys, **identity})
 
 
 def with_identity(

@@ -113,28 +113,40 @@ class CollectorProcess:
 
     def cli_together(self, commands: Sequence[Sequence[str]]) -> list[str]:
         """Run independent CLI commands at once; their last stdout lines, in order."""
-        started = [
-            subprocess.Popen(  # noqa: S603 - our own console script
-                self._argv(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-            )
-            for args in commands
-        ]
-        lines = []
-        for args, process in zip(commands, started, strict=True):
-            out, err = process.communicate(timeout=CLI_TIMEOUT_S)
-            with self.log_path.open("ab") as log:
-                log.write(b"$ asetik-collector " + " ".join(args).encode() + b"\n" + out + err)
-            assert process.returncode == 0, (
-                f"asetik-collector {' '.join(args)} exited {process.returncode}: "
-                f"{err.decode(errors='replace')[-2000:]}"
-            )
-            lines.append(out.decode().strip().splitlines()[-1])
-        return lines
+        started: list[subprocess.Popen[bytes]] = []
+        try:
+            for args in commands:
+                started.append(
+                    subprocess.Popen(  # noqa: S603 - our own console script
+                        self._argv(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                    )
+                )
+            return [self._finish(args, process) for args, process in zip(commands, started)]
+        finally:
+            for process in started:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+
+    def _finish(self, args: Sequence[str], process: subprocess.Popen[bytes]) -> str:
+        out, err = process.communicate(timeout=CLI_TIMEOUT_S)
+        with self.log_path.open("ab") as log:
+            log.write(f"$ asetik-collector {' '.join(args)}\n".encode() + out + err)
+        assert process.returncode == 0, (
+            f"asetik-collector {' '.join(args)} exited {process.returncode}: "
+            f"{err.decode(errors='replace')[-2000:]}"
+        )
+        return out.decode().strip().splitlines()[-1]
 
     # -- the server --------------------------------------------------------------------------
 
     def start(self) -> None:
         """Serve on this collector's port and wait until /healthz says the database is fine."""
+        self.launch()
+        self.wait_healthy()
+
+    def launch(self) -> None:
+        """Start ``serve`` without waiting for it (set-up commands may run meanwhile)."""
         assert self.process is None, "collector already running"
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - our own console script
@@ -142,6 +154,10 @@ class CollectorProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+
+    def wait_healthy(self) -> None:
+        """Return once /healthz answers ok; fail (with the log) if it exits or takes too long."""
+        assert self.process is not None, "collector not running"
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             assert self.process.poll() is None, (
@@ -215,8 +231,8 @@ class Tokens:
 
 
 def prepare_collector(collector: CollectorProcess) -> Tokens:
-    """Migrate, add the site and an admin, and take their tokens, all through the CLI."""
-    collector.cli("db", "upgrade")
+    """Add the site and an admin and take their tokens, all through the CLI (the schema is
+    current by then, so the commands may run side by side and beside ``serve``)."""
     collector.cli_together(
         [["site", "create", "--code", SITE, "--name", "Pusat Data dan Informasi"],
          ["user", "create", "--name", ADMIN, "--role", "admin"]]
@@ -229,11 +245,14 @@ def prepare_collector(collector: CollectorProcess) -> Tokens:
 
 @contextmanager
 def running_collector(db_url: str, folder: Path) -> Iterator[tuple[CollectorProcess, Tokens]]:
-    """A set-up, serving collector over ``db_url``; stopped by pid on the way out, always."""
+    """A migrated, set-up, serving collector over ``db_url``; stopped by pid on the way out,
+    whatever happened."""
     collector = CollectorProcess(db_url, folder)
     try:
+        collector.cli("db", "upgrade")
+        collector.launch()
         tokens = prepare_collector(collector)
-        collector.start()
+        collector.wait_healthy()
         yield collector, tokens
     finally:
         collector.stop()

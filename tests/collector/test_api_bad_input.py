@@ -2,7 +2,8 @@
 
 Every refusal must be a 4xx carrying ``{"error": {"code", "message"}}`` with a message a person
 can act on, never a 5xx or a stack trace, and must leave the database exactly as it was: every
-row of every table is compared before and after the request.
+row of every table (so every row count and the highest observation id) is compared before and
+after the request.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import json
 import struct
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -42,28 +43,43 @@ ASSETS = "/api/v1/assets"
 
 
 @dataclass(frozen=True)
+class Request:
+    """One HTTP request; ``omit`` names headers the client must not add on its own."""
+
+    method: str
+    path: str
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    omit: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     status: int
     content_type: str
     text: str
 
 
-def call(
-    services: Services,
-    method: str,
-    path: str,
-    body: bytes = b"",
-    headers: Mapping[str, str] | None = None,
-    omit: Iterable[str] = (),
-) -> Answer:
-    """One request to ``build_app(services)`` served on 127.0.0.1 for the length of it;
-    ``omit`` names headers the client must not add on its own (Content-Type)."""
+def post(path: str, body: bytes, headers: Mapping[str, str]) -> Request:
+    return Request("POST", path, body, headers)
+
+
+def get(path: str, token: str | None = None) -> Request:
+    return Request("GET", path, headers={"Authorization": f"Bearer {token}"} if token else {})
+
+
+def call(services: Services, request: Request) -> Answer:
+    """Send the request to ``build_app(services)``, served on 127.0.0.1 for the length of it."""
 
     async def exchange() -> Answer:
         async with (
             TestClient(TestServer(build_app(services))) as client,
             client.request(
-                method, path, data=body, headers=dict(headers or {}), skip_auto_headers=list(omit)
+                request.method,
+                request.path,
+                data=request.body,
+                headers=dict(request.headers),
+                skip_auto_headers=request.omit,
             ) as response,
         ):
             return Answer(response.status, response.content_type, await response.text())
@@ -72,8 +88,8 @@ def call(
 
 
 def database_state(engine: Engine) -> dict[str, list[str]]:
-    """Every row of every table (so also each table's row count and the highest observation
-    id), in a form that compares equal exactly when nothing was written."""
+    """Every row of every table, in a form that compares equal exactly when nothing was
+    written."""
     names = sorted(inspect(engine).get_table_names())
     with engine.connect() as connection:
         return {
@@ -86,7 +102,7 @@ def database_state(engine: Engine) -> dict[str, list[str]]:
 
 
 def assert_refused(answer: Answer, status: int, code: str) -> str:
-    """Check the shape of a refusal; the message, for tests that check its wording."""
+    """Check the shape of a refusal; returns its message, for tests that check the wording."""
     assert answer.status == status, answer.text
     assert answer.content_type == "application/json"
     assert "Traceback" not in answer.text and 'File "' not in answer.text
@@ -98,19 +114,10 @@ def assert_refused(answer: Answer, status: int, code: str) -> str:
     return message
 
 
-def refused_unchanged(
-    services: Services,
-    status: int,
-    code: str,
-    method: str,
-    path: str,
-    body: bytes = b"",
-    headers: Mapping[str, str] | None = None,
-    omit: Iterable[str] = (),
-) -> str:
+def refused_unchanged(services: Services, request: Request, status: int, code: str) -> str:
     """Send a request that must be refused; assert the refusal and an unchanged database."""
     before = database_state(services.engine)
-    message = assert_refused(call(services, method, path, body, headers, omit), status, code)
+    message = assert_refused(call(services, request), status, code)
     assert database_state(services.engine) == before
     return message
 
@@ -126,8 +133,8 @@ def bearer(secret: str) -> dict[str, str]:
 @cache
 def gzip_bomb(megabytes: int = 200) -> bytes:
     """``megabytes`` MB of zeros as one valid gzip stream of about 1/1000 the size, made without
-    holding the zeros: after a full flush deflate restarts, so one compressed megabyte repeats,
-    and the trailer (CRC-32, length) is written for the whole stream."""
+    holding the zeros: after a full flush deflate starts afresh, so one compressed megabyte
+    repeats; the trailer (CRC-32, length) is written for the whole stream."""
     chunk = bytes(1 << 20)
     packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     first = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)  # carries the gzip header
@@ -237,15 +244,15 @@ def test_a_broken_body_is_refused(
     world: World, make_body: Body, headers: dict[str, str], status: int, code: str
 ) -> None:
     body = make_body(observation("linux"))
-    request = {**bearer(world.credential), **headers}
-    refused_unchanged(world.services, status, code, "POST", OBSERVATIONS, body, request)
+    request = post(OBSERVATIONS, body, {**bearer(world.credential), **headers})
+    refused_unchanged(world.services, request, status, code)
 
 
 def test_a_body_without_content_type_is_refused(world: World) -> None:
-    headers = {"Authorization": f"Bearer {world.credential}"}
     body = encoded(observation("linux"))
-    refused_unchanged(world.services, 415, "unsupported_media_type", "POST", OBSERVATIONS,
-                      body, headers, omit=["Content-Type"])  # fmt: skip
+    headers = {"Authorization": f"Bearer {world.credential}"}
+    request = Request("POST", OBSERVATIONS, body, headers, omit=("Content-Type",))
+    refused_unchanged(world.services, request, 415, "unsupported_media_type")
 
 
 def _drop_source(document: dict[str, Any]) -> None:
@@ -288,9 +295,8 @@ def test_a_schema_violation_is_refused_and_named(
 ) -> None:
     document = observation("linux")
     change(document)
-    body = encoded(document)
-    message = refused_unchanged(world.services, 422, "schema_violation", "POST", OBSERVATIONS,
-                                body, bearer(world.credential))  # fmt: skip
+    request = post(OBSERVATIONS, encoded(document), bearer(world.credential))
+    message = refused_unchanged(world.services, request, 422, "schema_violation")
     assert named in message
 
 
@@ -308,22 +314,22 @@ def test_a_body_over_the_size_limit_is_refused(small_services: Services) -> None
     services.enrolment.create_site(SITE, "Balai Besar POM di Surabaya")
     token = services.enrolment.create_token(SITE, timedelta(days=1))
     credential, _ = services.enrolment.enrol(token, "agent", None)
-    document = observation("linux")
-    assert len(encoded(document)) > 4096
-    refused_unchanged(services, 413, "body_too_large", "POST", OBSERVATIONS,
-                      encoded(document), bearer(credential))  # fmt: skip
-    packed = gzip.compress(encoded(document))
+    body = encoded(observation("linux"))
+    assert len(body) > 4096
+    refused_unchanged(services, post(OBSERVATIONS, body, bearer(credential)), 413,
+                      "body_too_large")  # fmt: skip
+    packed = gzip.compress(body)
     assert len(packed) <= 4096  # the limit is on the wire: the same document, gzipped, fits
-    answer = call(services, "POST", OBSERVATIONS, packed, {**bearer(credential), **GZIP})
+    answer = call(services, post(OBSERVATIONS, packed, {**bearer(credential), **GZIP}))
     assert answer.status == 202, answer.text
 
 
 def test_a_gzip_bomb_is_refused_quickly(world: World) -> None:
     bomb = gzip_bomb()
     assert len(bomb) < 300_000
+    request = post(OBSERVATIONS, bomb, {**bearer(world.credential), **GZIP})
     started = time.perf_counter()
-    refused_unchanged(world.services, 413, "document_too_large", "POST", OBSERVATIONS, bomb,
-                      {**bearer(world.credential), **GZIP})  # fmt: skip
+    refused_unchanged(world.services, request, 413, "document_too_large")
     assert time.perf_counter() - started < 3.0
 
 
@@ -340,35 +346,32 @@ def test_a_missing_or_malformed_authorization_is_refused(
     headers = dict(JSON)
     if authorization is not None:
         headers["Authorization"] = authorization
-    body = encoded(observation("linux"))
-    refused_unchanged(world.services, 401, "missing_credential", "POST", OBSERVATIONS,
-                      body, headers)  # fmt: skip
+    request = post(OBSERVATIONS, encoded(observation("linux")), headers)
+    refused_unchanged(world.services, request, 401, "missing_credential")
 
 
-def test_an_unknown_credential_is_refused(world: World) -> None:
-    forged = "asetik-agt-" + "A" * 43
-    refused_unchanged(world.services, 401, "invalid_credential", "POST", OBSERVATIONS,
-                      encoded(observation("linux")), bearer(forged))  # fmt: skip
-
-
-def test_a_user_api_token_is_not_an_agent_credential(world: World) -> None:
-    refused_unchanged(world.services, 401, "invalid_credential", "POST", OBSERVATIONS,
-                      encoded(observation("linux")), bearer(world.api_token))  # fmt: skip
+@pytest.mark.parametrize(
+    "secret",
+    [pytest.param("asetik-agt-" + "A" * 43, id="unknown"), pytest.param(None, id="user-token")],
+)
+def test_a_credential_that_is_not_an_agents_is_refused(world: World, secret: str | None) -> None:
+    request = post(OBSERVATIONS, encoded(observation("linux")), bearer(secret or world.api_token))
+    refused_unchanged(world.services, request, 401, "invalid_credential")
 
 
 def test_a_revoked_credential_is_refused(fresh_world: World) -> None:
     assert fresh_world.services.enrolment.revoke(fresh_world.credential_id)
-    refused_unchanged(fresh_world.services, 401, "invalid_credential", "POST", OBSERVATIONS,
-                      encoded(observation("linux")), bearer(fresh_world.credential))  # fmt: skip
+    request = post(OBSERVATIONS, encoded(observation("linux")), bearer(fresh_world.credential))
+    refused_unchanged(fresh_world.services, request, 401, "invalid_credential")
 
 
 def test_a_replayed_submission_is_refused(fresh_world: World) -> None:
-    body = encoded(observation("linux"))
-    first = call(fresh_world.services, "POST", OBSERVATIONS, body, bearer(fresh_world.credential))
+    document = observation("linux")
+    request = post(OBSERVATIONS, encoded(document), bearer(fresh_world.credential))
+    first = call(fresh_world.services, request)
     assert first.status == 202, first.text
-    message = refused_unchanged(fresh_world.services, 409, "duplicate_submission", "POST",
-                                OBSERVATIONS, body, bearer(fresh_world.credential))  # fmt: skip
-    assert json.loads(body)["source"]["submission_id"] in message
+    message = refused_unchanged(fresh_world.services, request, 409, "duplicate_submission")
+    assert document["source"]["submission_id"] in message
 
 
 # --- enrolment -------------------------------------------------------------------------------
@@ -381,16 +384,16 @@ def _enrolment(token: str, kind: str = "agent") -> bytes:
 def test_an_expired_enrolment_token_is_refused(fresh_world: World, clock: FixedClock) -> None:
     token = fresh_world.services.enrolment.create_token(SITE, timedelta(hours=1))
     clock.now += timedelta(hours=1, seconds=1)
-    refused_unchanged(fresh_world.services, 401, "expired_token", "POST", ENROLL,
-                      _enrolment(token), JSON)  # fmt: skip
+    request = post(ENROLL, _enrolment(token), JSON)
+    refused_unchanged(fresh_world.services, request, 401, "expired_token")
 
 
 def test_a_used_up_enrolment_token_is_refused(fresh_world: World) -> None:
     token = fresh_world.services.enrolment.create_token(SITE, timedelta(days=1), max_uses=1)
-    first = call(fresh_world.services, "POST", ENROLL, _enrolment(token), JSON)
+    request = post(ENROLL, _enrolment(token), JSON)
+    first = call(fresh_world.services, request)
     assert first.status == 201, first.text
-    refused_unchanged(fresh_world.services, 401, "token_used_up", "POST", ENROLL,
-                      _enrolment(token), JSON)  # fmt: skip
+    refused_unchanged(fresh_world.services, request, 401, "token_used_up")
 
 
 @pytest.mark.parametrize(
@@ -413,7 +416,7 @@ def test_a_used_up_enrolment_token_is_refused(fresh_world: World) -> None:
 def test_a_bad_enrolment_is_refused(
     world: World, body: bytes, headers: dict[str, str], status: int, code: str
 ) -> None:
-    refused_unchanged(world.services, status, code, "POST", ENROLL, body, headers)
+    refused_unchanged(world.services, post(ENROLL, body, headers), status, code)
 
 
 # --- reading the register --------------------------------------------------------------------
@@ -421,12 +424,10 @@ def test_a_bad_enrolment_is_refused(
 
 def test_the_asset_list_needs_a_user_token(world: World) -> None:
     services = world.services
-    refused_unchanged(services, 401, "missing_credential", "GET", ASSETS)
-    refused_unchanged(services, 401, "invalid_token", "GET", ASSETS, b"",
-                      bearer("asetik-api-" + "C" * 43))  # fmt: skip
-    refused_unchanged(services, 401, "invalid_token", "GET", ASSETS, b"",
-                      bearer(world.credential))  # fmt: skip
-    allowed = call(services, "GET", ASSETS, b"", bearer(world.api_token))
+    refused_unchanged(services, get(ASSETS), 401, "missing_credential")
+    refused_unchanged(services, get(ASSETS, "asetik-api-" + "C" * 43), 401, "invalid_token")
+    refused_unchanged(services, get(ASSETS, world.credential), 401, "invalid_token")
+    allowed = call(services, get(ASSETS, world.api_token))
     assert allowed.status == 200 and json.loads(allowed.text)["total"] == 1
 
 
@@ -447,14 +448,14 @@ def test_the_asset_list_needs_a_user_token(world: World) -> None:
     ],
 )
 def test_a_bad_asset_filter_is_refused(world: World, query: str, code: str) -> None:
-    refused_unchanged(world.services, 400, code, "GET", f"{ASSETS}?{query}", b"",
-                      bearer(world.api_token))  # fmt: skip
+    request = get(f"{ASSETS}?{query}", world.api_token)
+    refused_unchanged(world.services, request, 400, code)
 
 
 @pytest.mark.parametrize("asset_id", ["abc", "999999", "-1", "99999999999999999999", "1.0"])
 def test_an_unknown_asset_is_not_found(world: World, asset_id: str) -> None:
-    refused_unchanged(world.services, 404, "not_found", "GET", f"{ASSETS}/{asset_id}", b"",
-                      bearer(world.api_token))  # fmt: skip
+    request = get(f"{ASSETS}/{asset_id}", world.api_token)
+    refused_unchanged(world.services, request, 404, "not_found")
 
 
 @pytest.mark.parametrize(
@@ -472,5 +473,5 @@ def test_an_unknown_asset_is_not_found(world: World, asset_id: str) -> None:
 def test_an_unknown_route_or_method_is_a_json_error(
     world: World, method: str, path: str, status: int, code: str
 ) -> None:
-    refused_unchanged(world.services, status, code, method, path, b"{}",
-                      bearer(world.api_token))  # fmt: skip
+    request = Request(method, path, b"{}", bearer(world.api_token))
+    refused_unchanged(world.services, request, status, code)

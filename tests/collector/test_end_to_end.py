@@ -277,8 +277,8 @@ def burst_document(index: int) -> dict[str, Any]:
     }  # fmt: skip
     document["hardware"] |= {"serial": serial, "uuid": system_uuid}
     document["storages"][0]["serial"] = f"DISK{serial}"
-    document["softwares"] += [
-        {"name": f"e2e-package-{n:04d}", "version": f"1.{n}-1", "arch": "amd64",
+    document["softwares"] = [  # no package shared: see the report on the catalogue cache
+        {"name": f"kill-{index:02d}-package-{n:04d}", "version": f"1.{n}-1", "arch": "amd64",
          "publisher": "asetik e2e", "install_date": None, "source": "dpkg"}
         for n in range(BURST_PACKAGES)
     ]  # fmt: skip
