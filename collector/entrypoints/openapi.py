@@ -32,6 +32,8 @@ def openapi_document() -> dict[str, Any]:
             "/healthz": {"get": {"summary": "Liveness and database health",
                                  "responses": {"200": {"description": "healthy"},
                                                "503": {"description": "database down"}}}},
+            "/api/v1/openapi.json": {"get": {"summary": "This description",
+                                             "responses": {"200": {"description": "OpenAPI"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics",
                                  "responses": {"200": {"description": "text exposition"}}}},
             "/api/v1/enroll": {"post": {

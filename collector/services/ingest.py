@@ -65,16 +65,27 @@ class IngestService:
     def ingest(self, document: dict[str, Any], caller: Caller, size_bytes: int) -> IngestResult:
         """Store one observation; Refused (4xx) for a bad or replayed one, nothing changed."""
         self._validate(document)
+        learned: dict[str, int] = {}
         try:
             with self._sessions.begin() as session:
-                return self._store(RegisterRepository(session), document, caller, size_bytes)
+                repo = RegisterRepository(session)
+                result = self._store(repo, document, caller, size_bytes, learned)
         except IntegrityError as exc:  # a concurrent replay of the same submission id won
             if "submission_id" in str(exc.orig) or "observations" in str(exc.orig):
                 raise _duplicate(document) from exc
             raise
+        # Catalogue ids are remembered only once committed: a rolled-back insert has none.
+        with self._catalogue_lock:
+            self._catalogue.update(learned)
+        return result
 
     def _store(
-        self, repo: RegisterRepository, document: dict[str, Any], caller: Caller, size: int
+        self,
+        repo: RegisterRepository,
+        document: dict[str, Any],
+        caller: Caller,
+        size: int,
+        learned: dict[str, int],
     ) -> IngestResult:
         source = document["source"]
         if repo.submission_seen(source["submission_id"]):
@@ -100,7 +111,7 @@ class IngestService:
         if created:
             changes.append(_event("asset_discovered", source["kind"], now, f"#{asset_id}"))
         repo.save_sections(asset_id, changed, source["kind"], now)
-        self._project(repo, asset_id, {n: s.content for n, s in changed.items()})
+        self._project(repo, asset_id, {n: s.content for n, s in changed.items()}, learned)
         if not same_keys:
             repo.replace_keys(asset_id, source["kind"], _key_pairs(document, caller))
         repo.update_asset(asset_id, {**asset_summary(document), "last_seen": now,
@@ -130,7 +141,8 @@ class IngestService:
         }
         decision = reconcile(observed, candidates, shared)
         rows = [
-            {"reason": c.reason, "other_asset_ids": list(c.asset_ids),
+            {"reason": c.reason,
+             "other_asset_ids": [a for a in c.asset_ids if a != decision.asset_id],
              "keys": [[k.kind.value, k.value] for k in c.keys],
              "detail": describe_conflict(c), "created_at": now}
             for c in decision.conflicts
@@ -158,12 +170,18 @@ class IngestService:
         return [{"at": now, "source": source, "kind": "site_changed", "subject": "site",
                  "before": code, "after": caller.site_code}]  # fmt: skip
 
-    def _project(self, repo: RegisterRepository, asset_id: int, present: Mapping[str, Any]) -> None:
+    def _project(
+        self,
+        repo: RegisterRepository,
+        asset_id: int,
+        present: Mapping[str, Any],
+        learned: dict[str, int],
+    ) -> None:
         """Rewrite the derived tables (installations, disks, interfaces) a section changed."""
         rows = derived_rows(present)
         if rows.installations is not None:
             products = {item.key: (item.name, item.publisher) for item in rows.installations}
-            ids = self._software_ids(repo, products)
+            ids = self._software_ids(repo, products, learned)
             repo.replace_installations(
                 asset_id, [item.row(ids[item.key]) for item in rows.installations]
             )
@@ -173,15 +191,19 @@ class IngestService:
             repo.replace_interfaces(asset_id, rows.interfaces)
 
     def _software_ids(
-        self, repo: RegisterRepository, products: Mapping[str, tuple[str, str | None]]
+        self,
+        repo: RegisterRepository,
+        products: Mapping[str, tuple[str, str | None]],
+        learned: dict[str, int],
     ) -> dict[str, int]:
+        """Catalogue ids for the products: from the process's memory of committed ids, else
+        from the database (adding new products); the latter are ``learned`` for after commit."""
         with self._catalogue_lock:
             known = {k: self._catalogue[k] for k in products if k in self._catalogue}
         missing = {k: v for k, v in products.items() if k not in known}
         if missing:
             found = repo.software_ids(missing)
-            with self._catalogue_lock:
-                self._catalogue.update(found)
+            learned.update(found)
             known.update(found)
         return known
 

@@ -35,6 +35,7 @@ SORTABLE = {
     "first_seen": AssetRow.first_seen,
     "site": SiteRow.code,
 }
+_TEXT_SORTS = frozenset({"name", "kind", "site"})
 MAX_PER_PAGE = 500
 
 
@@ -84,8 +85,10 @@ class RegisterQueries:
         """One page of assets and the total matching the filter."""
         _check_filter(wanted, page)
         query = _filtered(select(AssetRow, SiteRow.code), viewer, wanted)
-        column = SORTABLE[page.sort]
-        order = column.desc() if page.descending else column.asc()
+        column: Any = SORTABLE[page.sort]
+        if page.sort in _TEXT_SORTS:  # the same order on SQLite and PostgreSQL
+            column = func.lower(column)
+        order = (column.desc() if page.descending else column.asc()).nulls_last()
         with self._sessions() as session:
             total = session.scalar(_filtered(select(func.count(AssetRow.id)), viewer, wanted))
             rows = session.execute(

@@ -115,13 +115,13 @@ class CollectorProcess:
         """Run independent CLI commands at once; their last stdout lines, in order."""
         started: list[subprocess.Popen[bytes]] = []
         try:
-            for args in commands:
-                started.append(
-                    subprocess.Popen(  # noqa: S603 - our own console script
-                        self._argv(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-                    )
-                )
-            return [self._finish(args, process) for args, process in zip(commands, started)]
+            started.extend(
+                subprocess.Popen(self._argv(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                for args in commands
+            )
+            return [
+                self._finish(args, process) for args, process in zip(commands, started, strict=True)
+            ]
         finally:
             for process in started:
                 if process.poll() is None:
@@ -149,7 +149,7 @@ class CollectorProcess:
         """Start ``serve`` without waiting for it (set-up commands may run meanwhile)."""
         assert self.process is None, "collector already running"
         self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - our own console script
+        self.process = subprocess.Popen(
             self._argv(["serve", "--listen", f"127.0.0.1:{self.port}"]),
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -238,7 +238,10 @@ def prepare_collector(collector: CollectorProcess) -> Tokens:
          ["user", "create", "--name", ADMIN, "--role", "admin"]]
     )  # fmt: skip
     enrol, api = collector.cli_together(
-        [["token", "create", "--site", SITE, "--max-uses", "100"], ["user", "token", "--name", ADMIN]]
+        [
+            ["token", "create", "--site", SITE, "--max-uses", "100"],
+            ["user", "token", "--name", ADMIN],
+        ]
     )
     return Tokens(enrol, api)
 

@@ -310,11 +310,6 @@ def test_metrics_count_ingests_by_source_and_result(services: Services) -> None:
     assert samples(text, "asetik_assets") == {frozenset({("site", SBY), ("kind", "laptop")}): 1.0}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="collector/entrypoints/openapi.py: openapi_document() has no path for "
-    "GET /api/v1/openapi.json itself, which build_app serves",
-)
 def test_openapi_describes_every_route_the_app_serves(register: Register) -> None:
     answer = call(register.services, "GET", "/api/v1/openapi.json")
     assert answer.status == 200

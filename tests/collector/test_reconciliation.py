@@ -139,13 +139,6 @@ def test_a_clone_seen_again_keeps_one_open_conflict_per_reason(services: Service
     assert sorted(set(found)) == sorted(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RegisterRepository.add_conflicts skips a conflict open with the same reason and "
-    "other_asset_ids, but the first sighting names [first] and later ones [first, the asset "
-    "itself], so one shared serial becomes two open conflicts; identity.py says (reason, keys) "
-    "identifies a conflict",
-)
 def test_a_conflict_reported_at_every_poll_stays_one_open_conflict(services: Services) -> None:
     open_site(services)
     poller = credential(services, kind="poller")

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -112,6 +113,7 @@ def _xlsx(rows: list[list[Any]]) -> bytes:
     """A workbook as openpyxl writes it: strings in text-formatted cells, other values as-is."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     for row in rows:
         sheet.append(row)
     for line in sheet.iter_rows():

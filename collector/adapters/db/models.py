@@ -193,7 +193,7 @@ class InterfaceRow(Base):
     name: Mapped[str] = mapped_column(String(256))
     mac: Mapped[str | None] = mapped_column(String(17), index=True)
     addresses: Mapped[Any] = mapped_column(Json)
-    speed_mbps: Mapped[int | None] = mapped_column(Integer)
+    speed_mbps: Mapped[int | None] = mapped_column(BigInteger)
     up: Mapped[bool | None] = mapped_column(Boolean)
 
 

@@ -211,9 +211,9 @@ class RegisterRepository:
         if not rows:
             return
         open_now = {
-            (reason, tuple(sorted(others)))
-            for reason, others in self.session.execute(
-                select(ConflictRow.reason, ConflictRow.other_asset_ids).where(
+            _conflict_key(reason, keys)
+            for reason, keys in self.session.execute(
+                select(ConflictRow.reason, ConflictRow.keys).where(
                     ConflictRow.asset_id == asset_id, ConflictRow.resolved_at.is_(None)
                 )
             )
@@ -221,7 +221,7 @@ class RegisterRepository:
         fresh = [
             {**r, "asset_id": asset_id}
             for r in rows
-            if (r["reason"], tuple(sorted(r["other_asset_ids"]))) not in open_now
+            if _conflict_key(r["reason"], r["keys"]) not in open_now
         ]
         if fresh:
             self.session.execute(insert(ConflictRow), fresh)
@@ -238,6 +238,11 @@ class RegisterRepository:
 
     def asset_count(self) -> int:
         return int(self.session.scalar(select(func.count(AssetRow.id))) or 0)
+
+
+def _conflict_key(reason: str, keys: Sequence[Sequence[str]]) -> tuple[str, tuple[str, ...]]:
+    """A conflict is the same while its reason and the key values behind it are."""
+    return reason, tuple(sorted("=".join(pair) for pair in keys))
 
 
 def parse_date(text: str | None) -> date | None:

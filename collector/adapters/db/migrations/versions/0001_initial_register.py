@@ -263,7 +263,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=256), nullable=False),
         sa.Column("mac", sa.String(length=17), nullable=True),
         sa.Column("addresses", sa.JSON(), nullable=False),
-        sa.Column("speed_mbps", sa.Integer(), nullable=True),
+        sa.Column("speed_mbps", sa.BigInteger(), nullable=True),
         sa.Column("up", sa.Boolean(), nullable=True),
         sa.ForeignKeyConstraint(["asset_id"], ["assets.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
