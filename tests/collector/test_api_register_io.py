@@ -28,7 +28,7 @@ class Reply:
 
 
 def _call(
-    services: Services, method: str, path: str, token: str, body: bytes = b"", media: str = ""
+    services: Services, method: str, path: str, token: str, *, body: bytes = b"", media: str = ""
 ) -> Reply:
     headers = {"Authorization": f"Bearer {token}"}
     if media:
@@ -62,7 +62,7 @@ def _register(services: Services) -> tuple[int, str, str]:
 def test_export_csv_and_xlsx_keep_bmn_text(services: Services) -> None:
     asset_id, planner, _ = _register(services)
     sheet = f"id_aset;kode_barang;nup;kondisi\r\n{asset_id};3100102002;000012;Baik\r\n"
-    done = _call(services, "POST", IMPORT, planner, sheet.encode(), "text/csv")
+    done = _call(services, "POST", IMPORT, planner, body=sheet.encode(), media="text/csv")
     assert done.status == 200, done.body
     csv_reply = _call(services, "GET", f"{EXPORT}?format=csv&delimiter=semicolon", planner)
     assert csv_reply.status == 200
@@ -82,15 +82,15 @@ def test_export_csv_and_xlsx_keep_bmn_text(services: Services) -> None:
 def test_import_refusals_change_nothing(services: Services) -> None:
     asset_id, planner, viewer = _register(services)
     sheet = f"id_aset,nup\n{asset_id},000012\n".encode()
-    forbidden = _call(services, "POST", IMPORT, viewer, sheet, "text/csv")
+    forbidden = _call(services, "POST", IMPORT, viewer, body=sheet, media="text/csv")
     assert forbidden.status == 403
-    wrong_type = _call(services, "POST", IMPORT, planner, sheet, "application/json")
+    wrong_type = _call(services, "POST", IMPORT, planner, body=sheet, media="application/json")
     assert wrong_type.status == 415
     bad_row = f"id_aset,kondisi\n{asset_id},Hilang\n".encode()
-    rejected = _call(services, "POST", IMPORT, planner, bad_row, "text/csv")
+    rejected = _call(services, "POST", IMPORT, planner, body=bad_row, media="text/csv")
     assert rejected.status == 422
     assert b"bmn_rows_invalid" in rejected.body
-    dry = _call(services, "POST", f"{IMPORT}?dry_run=1", planner, sheet, "text/csv")
+    dry = _call(services, "POST", f"{IMPORT}?dry_run=1", planner, body=sheet, media="text/csv")
     assert dry.status == 200
     export = _call(services, "GET", EXPORT, planner)
     assert b"000012" not in export.body
