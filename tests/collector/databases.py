@@ -67,6 +67,14 @@ class PostgresDatabases:
         self._execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
         return self._url(name)
 
+    def new_empty(self) -> str:
+        """A database with no tables at all (for migration tests)."""
+        if not postgres_available():
+            missing_peer("PostgreSQL is not reachable at " + POSTGRES_ADMIN)
+        name = f"asetik_e_{uuid.uuid4().hex[:12]}"
+        self._execute(f"CREATE DATABASE {name}")
+        return self._url(name)
+
     def drop(self, url: str) -> None:
         name = make_url(url).database
         self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -86,15 +86,18 @@ Description: interactive processes viewer
  allows one to scroll the list vertically and horizontally to see
  all processes and their full command lines.
 """  # noqa: E501 - dpkg does not wrap Depends
+# What some NIC drivers report as the link speed when it is unknown ((u32)-1); it once did not
+# fit the register's column on PostgreSQL.
+U32_MAX = 2**32 - 1
 LAPTOP_STATS = RecordedStats(
     boot=1713748532.0,
     cores=(4, 8),
     max_mhz=4200.0,
     memory=16090968064,
     mounts=[Partition("/", "/dev/nvme0n1p2", "ext4", 502_392_610_816, 98_765_432_832, 378 * 10**9)],
-    nics=[InterfaceReading("enp0s31f6", "8c:8c:aa:1b:2c:3d", ("10.12.4.37",), (), True, 1000)],
+    nics=[InterfaceReading("enp0s31f6", "8c:8c:aa:1b:2c:3d", ("10.12.4.37",), (), True, U32_MAX)],
 )
-BURST = 24  # parallel submissions in flight when the collector is killed
+BURST = 16  # parallel submissions in flight when the collector is killed
 BURST_PACKAGES = 800  # makes each ingest long enough for the kill to land inside one
 
 
@@ -249,6 +252,7 @@ def test_installed_package_travels_as_a_delta_and_enters_the_history(
 
     assert before["sections"]["identity"]["hostname"] == "lpt-pusdatin-042"
     assert len(before["sections"]["softwares"]) == 7
+    assert [nic["speed_mbps"] for nic in before["sections"]["networks"]] == [U32_MAX]
     new_entries = after["history"][: len(after["history"]) - len(before["history"])]
     assert [without(entry, "at") for entry in new_entries] == [
         {"source": "agent", "kind": ChangeKind.SOFTWARE_INSTALLED.value,
@@ -301,10 +305,9 @@ def rehash(document: dict[str, Any]) -> None:
 
 
 def burst_document(index: int) -> dict[str, Any]:
-    """A long package list of its own: concurrent first sightings of one package name trip a
-    collector bug (see test_a_failed_document_leaves_no_trace_in_the_catalogue)."""
-    names = [f"kill-{index:02d}-package-{n:04d}" for n in range(BURST_PACKAGES)]
-    return laptop_document(index, names)
+    """A laptop of a fleet: every burst document carries the same long package list, which
+    the collector first sees in this burst, from many transactions at once."""
+    return laptop_document(index, [f"fleet-package-{n:04d}" for n in range(BURST_PACKAGES)])
 
 
 def post_document(collector: CollectorProcess, credential: str, document: Any) -> Reply:
@@ -451,27 +454,3 @@ def test_killed_collector_restarts_consistent_and_receives_the_spool(
     names = sorted(item["name"] for item in assets["items"])
     assert names == sorted([short_hostname()] + [f"kill-{index:02d}" for index in range(BURST)])
     assert assets["total"] == 1 + BURST
-
-
-# -- a collector fault this suite found ------------------------------------------------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="collector bugs: (1) a schema-valid count beyond the column's range (speed_mbps "
-    ">= 2**31 on PostgreSQL, >= 2**63 on SQLite) is a 500; (2) IngestService._software_ids "
-    "caches catalogue ids before the transaction commits, so after a rolled-back document "
-    "every document with a package first seen in it fails (FK violation, 500) until restart",
-)
-def test_a_failed_document_leaves_no_trace_in_the_catalogue(db_url: str, tmp_path: Path) -> None:
-    poisoned = laptop_document(90, ["first-seen-here"])
-    poisoned["networks"][0]["speed_mbps"] = 2**63  # the schema sets counts no maximum
-    rehash(poisoned)
-    assert schema_errors(poisoned) == []
-    follower = laptop_document(91, ["first-seen-here"])
-    with running_collector(db_url, tmp_path / "collector") as (collector, tokens):
-        first = post_document(collector, collector.enrol(tokens.enrol, "kill-90"), poisoned)
-        second = post_document(collector, collector.enrol(tokens.enrol, "kill-91"), follower)
-    answers = (first.status, first.text, second.status, second.text)
-    assert first.status in {202, 400, 413, 422}, answers
-    assert second.status == 202, (answers, collector.log_tail())
