@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -36,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the API, web UI and /metrics")
     serve.add_argument("--listen", help="HOST:PORT (default 127.0.0.1:8080; ASETIK_LISTEN)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (one per core)")
     db = commands.add_parser("db", help="database schema").add_subparsers(
         dest="action", required=True
     )
@@ -93,19 +96,48 @@ def _config(args: argparse.Namespace) -> CollectorConfig:
                        data_dir=data_dir)  # fmt: skip
 
 
-def _serve(config: CollectorConfig, _args: argparse.Namespace) -> int:
-    services = build_services(config)
+def _serve(config: CollectorConfig, args: argparse.Namespace) -> int:
+    workers = args.workers
+    if workers < 1 or workers > 64:
+        raise ConfigError("--workers harus 1..64")
+    build_services(config).close()  # refuse an outdated schema before starting anything
+    print(f"asetik-collector: http://{config.host}:{config.port}/ (API /api/v1)", flush=True)
+    if workers == 1:
+        _serve_one(config, reuse_port=False)
+        return 0
+    # One process per core: the ingest path is CPU-bound Python, so threads would share one
+    # core. The kernel spreads connections over the processes (SO_REUSEPORT).
+    context = multiprocessing.get_context("fork")
+    processes = [
+        context.Process(target=_serve_one, args=(config, True), name=f"asetik-worker-{n}")
+        for n in range(workers)
+    ]
+    for process in processes:
+        process.start()
+
+    def stop(_signal: int, _frame: object) -> None:
+        for process in processes:
+            process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for process in processes:
+        process.join()
+    return 0 if all(p.exitcode in (0, -signal.SIGTERM) for p in processes) else 1
+
+
+def _serve_one(config: CollectorConfig, reuse_port: bool) -> None:
     from collector.entrypoints.http import build_app  # noqa: PLC0415
 
+    services = build_services(config)
     app = build_app(services)
 
     async def close(_app: web.Application) -> None:
         services.close()
 
     app.on_cleanup.append(close)
-    print(f"asetik-collector: http://{config.host}:{config.port}/ (API /api/v1)", flush=True)
-    web.run_app(app, host=config.host, port=config.port, print=None, access_log=None)
-    return 0
+    web.run_app(app, host=config.host, port=config.port, print=None, access_log=None,
+                reuse_port=reuse_port)  # fmt: skip
 
 
 def _db_upgrade(config: CollectorConfig, _args: argparse.Namespace) -> int:

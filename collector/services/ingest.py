@@ -7,6 +7,7 @@ agent replaying its spool is safe. Pollers call the same method, not a copy of i
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -87,42 +88,47 @@ class IngestService:
         size: int,
         learned: dict[str, int],
     ) -> IngestResult:
+        # A replayed submission id fails on the observations' unique key at the end, and the
+        # whole transaction rolls back: no separate look-up on every request.
         source = document["source"]
-        if repo.submission_seen(source["submission_id"]):
-            raise _duplicate(document)
         now = self._clock()
         sent = _hashed_sections(document)
-        bound = caller.asset_id if caller.kind == "agent" else None
-        known = repo.section_hashes(bound) if bound is not None else {}
-        if bound is not None and known.get("identity") == sent["identity"].hash:
-            # Same agent, same identity as last time: the same asset, the same keys.
-            asset_id, created, same_keys = bound, False, True
+        bound, known = repo.bound_sections(caller.credential_id)
+        if (
+            caller.kind == "agent"
+            and bound is not None
+            and (known.get("identity") == sent["identity"].hash)
+        ):
+            # Same agent, same identity as last time: the same asset, keys and site.
+            asset_id, created, settled = bound, False, True
             conflicts: list[dict[str, Any]] = []
         else:
+            caller = dataclasses.replace(caller, asset_id=bound)
             asset_id, created, conflicts = self._place(repo, document, caller, now)
             known = {} if created else repo.section_hashes(asset_id)
-            same_keys = False
+            settled = False
         full_required = _omitted_mismatch(document, known) or (created and not source["full"])
         changed = {n: s for n, s in sent.items() if known.get(n) != s.hash or n == "status"}
-        old = repo.section_contents(asset_id, [n for n in changed if n in known])
+        old = repo.section_contents(
+            asset_id, [n for n in changed if n in known and n not in NO_HISTORY]
+        )
         changes = [] if created else _history(old, changed, source["kind"], now)
-        if not created:
+        if not created and not settled:
             changes += self._moved(repo, asset_id, caller, source["kind"], now)
         if created:
             changes.append(_event("asset_discovered", source["kind"], now, f"#{asset_id}"))
         repo.save_sections(asset_id, changed, source["kind"], now)
         self._project(repo, asset_id, {n: s.content for n, s in changed.items()}, learned)
-        if not same_keys:
+        if not settled:
             repo.replace_keys(asset_id, source["kind"], _key_pairs(document, caller))
         repo.update_asset(asset_id, {**asset_summary(document), "last_seen": now,
                                      "last_source": source["kind"]})  # fmt: skip
         repo.add_changes(asset_id, changes)
         repo.add_conflicts(asset_id, conflicts)
         repo.add_observation(_observation(document, asset_id, caller, size, now))
-        # An agent's credential belongs to one machine; a poller's serves many devices.
-        repo.bind_credential(
-            caller.credential_id, asset_id if caller.kind == "agent" else None, now
-        )
+        if caller.kind == "agent" and bound != asset_id:
+            # An agent's credential belongs to one machine; a poller's serves many devices.
+            repo.bind_credential(caller.credential_id, asset_id, now)
         return IngestResult(asset_id, created, full_required, len(changes), len(conflicts))
 
     def _place(

@@ -284,10 +284,12 @@ def free_port() -> int:
         return port
 
 
-def start_collector(db_url: str, data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_collector(
+    db_url: str, data_dir: Path, port: int, log: Path, workers: int = 1
+) -> subprocess.Popen[bytes]:
     """``asetik-collector serve`` in its own session, its output going to ``log``."""
     argv = [*collector_cli(), "--db", db_url, "--data-dir", str(data_dir),
-            "serve", "--listen", f"127.0.0.1:{port}"]  # fmt: skip
+            "serve", "--listen", f"127.0.0.1:{port}", "--workers", str(workers)]  # fmt: skip
     with log.open("wb") as out:
         return subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
@@ -340,13 +342,19 @@ def peak_rss_mib(pid: int) -> float:
 def postgres_cpu_seconds(postmaster: int) -> float:
     """CPU seconds of the whole PostgreSQL server: the postmaster, the backends it has reaped
     (pooled connections come and go) and its live children."""
-    total = cpu_seconds(postmaster, reaped=True)
+    return tree_cpu_seconds(postmaster)
+
+
+def tree_cpu_seconds(parent: int) -> float:
+    """CPU seconds of a process, its reaped children and its live children (the collector's
+    worker processes, PostgreSQL's backends)."""
+    total = cpu_seconds(parent, reaped=True)
     for entry in Path("/proc").iterdir():
         if not entry.name.isdecimal():
             continue
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = proc_stat(int(entry.name))
-            if int(fields[1]) == postmaster:
+            if int(fields[1]) == parent:
                 total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     return total
 
@@ -363,7 +371,7 @@ def sample_usage(watched: Watched) -> Usage:
     this process and the whole machine."""
     postgres = postgres_cpu_seconds(watched.postmaster) if watched.postmaster else None
     return Usage(
-        cpu_seconds(watched.collector), postgres, time.process_time(), machine_busy_seconds()
+        tree_cpu_seconds(watched.collector), postgres, time.process_time(), machine_busy_seconds()
     )
 
 
@@ -567,7 +575,7 @@ def run_database(
         token = run_cli(url, data_dir, "token", "create", "--site", SITE,
                         "--max-uses", str(len(fleet.agents))).strip().splitlines()[-1]  # fmt: skip
         log, port = workdir / f"collector-{kind}.log", free_port()
-        process = start_collector(url, data_dir, port, log)
+        process = start_collector(url, data_dir, port, log, args.workers)
         cleanup.callback(stop_collector, process)
         postmaster = find_postmaster(url) if kind == "postgresql" else None
         if kind == "postgresql" and postmaster is None:
@@ -691,6 +699,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5,
                         help="unchanged posts per agent (5: 2,000 with 400 agents)")  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=8, help="client connections (8)")
+    parser.add_argument("--workers", type=int, default=1, help="collector processes (1)")
     parser.add_argument("--databases", default="sqlite,postgresql",
                         help="comma-separated: sqlite, postgresql (both)")  # fmt: skip
     parser.add_argument("--postgres", default=POSTGRES_ADMIN,

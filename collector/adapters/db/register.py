@@ -25,7 +25,7 @@ from collector.adapters.db.models import (
     SiteRow,
     SoftwareRow,
 )
-from collector.adapters.db.upsert import insert_ignoring_conflicts
+from collector.adapters.db.upsert import insert_ignoring_conflicts, upsert_row
 
 _INSTALLATION_COLUMNS = ("software_id", "display_name", "version", "arch", "source", "install_date")
 
@@ -41,14 +41,6 @@ class RegisterRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def submission_seen(self, submission_id: str) -> bool:
-        return (
-            self.session.scalar(
-                select(ObservationRow.id).where(ObservationRow.submission_id == submission_id)
-            )
-            is not None
-        )
 
     def keys_sharing(self, values: Iterable[tuple[str, str]]) -> dict[int, set[tuple[str, str]]]:
         """Every key of every asset that carries at least one of the (kind, value) pairs."""
@@ -100,6 +92,18 @@ class RegisterRepository:
         self.session.flush()
         return row.id
 
+    def bound_sections(self, credential_id: int) -> tuple[int | None, dict[str, str | None]]:
+        """The asset an agent credential is bound to and that asset's section hashes, in one
+        query (the common case of an unchanged check-in needs nothing more to decide)."""
+        rows = self.session.execute(
+            select(CredentialRow.asset_id, AssetSectionRow.name, AssetSectionRow.hash)
+            .outerjoin(AssetSectionRow, AssetSectionRow.asset_id == CredentialRow.asset_id)
+            .where(CredentialRow.id == credential_id)
+        ).all()
+        if not rows or rows[0][0] is None:
+            return None, {}
+        return rows[0][0], {name: digest for _, name, digest in rows if name is not None}
+
     def section_hashes(self, asset_id: int) -> dict[str, str | None]:
         """The content hash of every section the register holds for the asset."""
         rows = self.session.execute(
@@ -124,6 +128,12 @@ class RegisterRepository:
         self, asset_id: int, sections: Mapping[str, StoredSection], source: str, now: datetime
     ) -> None:
         if not sections:
+            return
+        if list(sections) == ["status"]:  # the unchanged check-in: one upsert, no delete
+            status = sections["status"]
+            values = {"asset_id": asset_id, "name": "status", "hash": status.hash,
+                      "content": status.content, "source": source, "updated_at": now}  # fmt: skip
+            upsert_row(self.session, AssetSectionRow.__table__, values, ["asset_id", "name"])
             return
         self.session.execute(
             delete(AssetSectionRow).where(
