@@ -20,7 +20,8 @@ from tests.peers import REPO
 # Copied into a scratch tree so the build leaves no build/ or *.egg-info in the work tree.
 SOURCES = ("pyproject.toml", "README.md", "agent", "collector", "schemas")
 SENTINEL_EXAMPLE = "schemas/examples/zz-packaging-sentinel.json"
-AGENT_MAY_IMPORT = frozenset({"agent", "psutil", "schemas"})  # schemas: the wire contract, same wheel
+# schemas: the wire contract, shipped in the same wheel.
+AGENT_MAY_IMPORT = frozenset({"agent", "psutil", "schemas"})
 
 
 @pytest.fixture(scope="module")
