@@ -26,7 +26,7 @@ help:
 	@echo "make test        set up, run all tests (extra pytest options: PYTEST_ARGS='...')"
 	@echo "make test-quick  the tests not marked slow"
 	@echo "make lint        ruff check, ruff format --check, mypy --strict"
-	@echo "make bench       asetik-agent against fusioninventory-inventory (BENCH_ARGS='--rounds 9')"
+	@echo "make bench       agent vs fusioninventory (BENCH_ARGS), collector ingest (BENCH_ARGS_COLLECTOR)"
 	@echo "make clean       remove generated files; make distclean also removes $(VENV)"
 
 $(BIN)/python:
