@@ -5,20 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from agent.probes.linux.battery import collect_batteries
+from agent.probes.linux.hardware import collect_bios, collect_cpus, collect_hardware
+from agent.probes.linux.identity import collect_identity
+from agent.probes.linux.memory import collect_memories
+from agent.probes.linux.operatingsystem import collect_operatingsystem
+from agent.probes.linux.software import collect_software
+from agent.probes.linux.storage import collect_storages
+from agent.probes.linux.updates import collect_updates
 from agent.sources.host import Host
 
 
 def linux_probes() -> dict[str, Callable[[Host], Any]]:
-    """Section name → probe for a Linux host."""
-    from agent.probes.linux.battery import collect_batteries  # noqa: PLC0415
-    from agent.probes.linux.hardware import collect_bios, collect_cpus, collect_hardware  # noqa: PLC0415
-    from agent.probes.linux.identity import collect_identity  # noqa: PLC0415
-    from agent.probes.linux.memory import collect_memories  # noqa: PLC0415
-    from agent.probes.linux.operatingsystem import collect_operatingsystem  # noqa: PLC0415
-    from agent.probes.linux.software import collect_software  # noqa: PLC0415
-    from agent.probes.linux.storage import collect_storages  # noqa: PLC0415
-    from agent.probes.linux.updates import collect_updates  # noqa: PLC0415
-
+    """Section name → probe for a Linux host (identity included)."""
     return {
         "identity": collect_identity,
         "operatingsystem": collect_operatingsystem,
