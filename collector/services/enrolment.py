@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from collector.domain.secrets import CREDENTIAL_PREFIX, TOKEN_PREFIX, new_secret
 from collector.errors import Refused
 
 Clock = Callable[[], datetime]
+_CACHE_LIMIT = 100_000
 _SITE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 
 
@@ -36,9 +38,16 @@ class Caller:
 class EnrolmentService:
     """Creates sites and tokens, enrols agents, and checks their credentials."""
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], clock: Clock, cache_seconds: float = 30.0
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._cache_seconds = cache_seconds
+        # secret hash → (valid until, caller): every agent check-in authenticates, and most of
+        # an unchanged check-in's cost would otherwise be this look-up. A revocation made in
+        # this process clears it at once; one made by another process waits cache_seconds.
+        self._callers: dict[str, tuple[float, Caller]] = {}
 
     def create_site(self, code: str, name: str, parent: str | None = None) -> int:
         """Add a site; its code is upper-case letters, digits, '-' or '_' (BBPOM-SBY)."""
@@ -96,11 +105,22 @@ class EnrolmentService:
 
     def authenticate(self, credential: str) -> Caller:
         """The caller a credential belongs to; Refused(401) when unknown or revoked."""
+        digest = secret_hash(credential)
+        cached = self._callers.get(digest)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        caller = self._look_up(digest)
+        if len(self._callers) > _CACHE_LIMIT:
+            self._callers.clear()
+        self._callers[digest] = (time.monotonic() + self._cache_seconds, caller)
+        return caller
+
+    def _look_up(self, digest: str) -> Caller:
         with self._sessions() as session:
             found = session.execute(
                 select(CredentialRow, SiteRow.code)
                 .join(SiteRow, SiteRow.id == CredentialRow.site_id)
-                .where(CredentialRow.secret_hash == secret_hash(credential))
+                .where(CredentialRow.secret_hash == digest)
             ).first()
         if found is None or found[0].revoked_at is not None:
             raise Refused(401, "invalid_credential", "kredensial tidak dikenal atau dicabut")
@@ -115,7 +135,8 @@ class EnrolmentService:
                 .where(CredentialRow.id == credential_id, CredentialRow.revoked_at.is_(None))
                 .values(revoked_at=self._clock())
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+        self._callers.clear()  # after the commit, so no look-up can re-cache the old state
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     @staticmethod
     def _site_id(session: Session, code: str) -> int:
