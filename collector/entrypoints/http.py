@@ -133,20 +133,26 @@ async def enroll(request: web.Request) -> web.Response:
     return _json({"credential": credential, "agent_id": str(agent_id)}, 201)
 
 
+_SOURCE_KINDS = frozenset({"agent", "snmp", "ssh"})
+
+
 async def observations(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    caller: Caller = await _call(services.enrolment.authenticate, _bearer(request))
     started = time.perf_counter()
     source = "unknown"
     try:
+        caller: Caller = await _call(services.enrolment.authenticate, _bearer(request))
         raw = await request.read()
-        document = decode_document(
+        # Inflating and parsing up to tens of MB must not stall the event loop.
+        document = await _call(
+            decode_document,
             raw,
             request.headers.get("Content-Type", ""),
             request.headers.get("Content-Encoding", ""),
             services.limits,
         )
-        source = str((document.get("source") or {}).get("kind", "unknown"))[:16]
+        kind = (document.get("source") or {}).get("kind")
+        source = kind if kind in _SOURCE_KINDS else "unknown"  # labels stay a fixed set
         result = await _call(services.ingest.ingest, document, caller, len(raw))
     except Refused as exc:
         services.metrics.results.labels(source, exc.code).inc()

@@ -137,6 +137,8 @@ class RegisterQueries:
 
 
 def _check_filter(wanted: AssetFilter, page: Page) -> None:
+    if len(wanted.text or "") > 256 or len(wanted.site or "") > 32:
+        raise Refused(400, "bad_filter", "teks pencarian maks. 256 karakter, kode situs maks. 32")
     if wanted.kind is not None and wanted.kind not in {k.value for k in AssetKind}:
         raise Refused(400, "bad_filter", f"jenis aset tidak dikenal: {wanted.kind!r}")
     if wanted.status is not None and wanted.status not in {s.value for s in AssetStatus}:

@@ -96,3 +96,10 @@ def test_import_refusals_change_nothing(services: Services) -> None:
     assert b"000012" not in export.body
     bad_delimiter = _call(services, "GET", f"{EXPORT}?delimiter=pipe", planner)
     assert bad_delimiter.status == 400
+
+
+def test_overlong_search_text_is_refused(services: Services) -> None:
+    _, planner, _ = _register(services)
+    answer = _call(services, "GET", "/api/v1/assets?q=" + "x" * 300, planner)
+    assert answer.status == 400
+    assert b"bad_filter" in answer.body
