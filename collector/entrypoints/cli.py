@@ -24,6 +24,7 @@ from collector.errors import Refused
 from collector.services.enrolment import RegisterError
 from collector.services.register import AssetFilter
 from collector.services.register_io import export_assets, import_bmn
+from collector.services.retention import KEEP_DAYS, prune_observations
 from collector.services.users import Role, Viewer
 
 log = logging.getLogger("asetik.collector")
@@ -43,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     db.add_parser("upgrade", help="apply the migrations up to the newest")
+    prune = db.add_parser("prune", help="delete observation records older than --keep-days")
+    prune.add_argument("--keep-days", type=int, default=KEEP_DAYS)
     site = commands.add_parser("site", help="sites and units").add_subparsers(
         dest="action", required=True
     )
@@ -210,9 +213,18 @@ def _assets_import(services: Services, args: argparse.Namespace) -> None:
         raise RegisterError(f"{report.error_count} baris ditolak; tidak ada yang diubah")
 
 
+def _db_prune(services: Services, args: argparse.Namespace) -> None:
+    try:
+        deleted = prune_observations(services.sessions, services.clock(), args.keep_days)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    print(f"{deleted} catatan observasi lama dihapus")
+
+
 COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Namespace], int]] = {
     ("serve", None): _serve,
     ("db", "upgrade"): _db_upgrade,
+    ("db", "prune"): _with_services(_db_prune),
     ("site", "create"): _with_services(_site_create),
     ("token", "create"): _with_services(_token_create),
     ("user", "create"): _with_services(_user_create),
