@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.models import CredentialRow, EnrolmentTokenRow, SiteRow
-from collector.domain.secrets import CREDENTIAL_PREFIX, TOKEN_PREFIX, new_secret, secret_hash
+from collector.domain.credentials import CREDENTIAL_PREFIX, TOKEN_PREFIX, new_secret, secret_hash
 from collector.errors import Refused
 
 Clock = Callable[[], datetime]

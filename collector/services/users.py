@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.models import ApiTokenRow, SiteRow, UserRow
-from collector.domain.secrets import new_secret, secret_hash
+from collector.domain.credentials import new_secret, secret_hash
 from collector.errors import Refused
 from collector.services.enrolment import RegisterError
 
