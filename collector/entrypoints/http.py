@@ -22,7 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from collector.bootstrap import Services
 from collector.entrypoints.openapi import openapi_document
 from collector.errors import Refused
-from collector.ingest.decode import decode_document
+from collector.ingest.decode import BodyLimits, decode_document
 from collector.services.enrolment import Caller
 from collector.services.register import AssetFilter, Page
 from collector.services.register_io import (
@@ -203,18 +203,10 @@ async def get_asset(request: web.Request) -> web.Response:
 
 
 async def _json_body(request: web.Request, limit: int) -> dict[str, Any]:
-    if request.content_type != "application/json":
-        raise Refused(415, "unsupported_media_type", "Content-Type harus application/json")
+    """A small JSON object body (enrolment), through the same checks as observations."""
     raw = await request.read()
-    if len(raw) > limit:
-        raise Refused(413, "body_too_large", f"badan melebihi {limit} bita")
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise Refused(400, "malformed_json", f"JSON tidak sah: {exc}") from exc
-    if not isinstance(body, dict):
-        raise Refused(400, "malformed_json", "badan harus objek JSON")
-    return body
+    limits = BodyLimits(max_body_bytes=limit, max_document_bytes=limit)
+    return decode_document(raw, request.headers.get("Content-Type", ""), "", limits)
 
 
 _DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}

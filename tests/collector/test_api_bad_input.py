@@ -406,7 +406,7 @@ def test_a_used_up_enrolment_token_is_refused(fresh_world: World) -> None:
         pytest.param(_enrolment("asetik-enr-x", kind="admin"), JSON, 400, "bad_kind",
                      id="bad-kind"),
         pytest.param(b'{"token": ', JSON, 400, "malformed_json", id="malformed-json"),
-        pytest.param(b'["token"]', JSON, 400, "malformed_json", id="json-array"),
+        pytest.param(b'["token"]', JSON, 422, "schema_violation", id="json-array"),
         pytest.param(_enrolment("asetik-enr-x"), {"Content-Type": "text/plain"}, 415,
                      "unsupported_media_type", id="text-plain"),
         pytest.param(b'{"token": "' + b"x" * 100_000 + b'"}', JSON, 413, "body_too_large",
