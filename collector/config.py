@@ -20,6 +20,8 @@ class CollectorConfig:
     data_dir: Path
     max_body_bytes: int = 8 * 1024 * 1024
     max_document_bytes: int = 48 * 1024 * 1024
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -44,6 +46,8 @@ def load_config(
     db: str | None = None,
     listen: str | None = None,
     data_dir: Path | None = None,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
 ) -> CollectorConfig:
     """The configuration from explicit options, then ASETIK_* variables, then defaults."""
     folder = data_dir or (
@@ -54,4 +58,15 @@ def load_config(
     if not url.startswith(("sqlite:", "postgresql")):
         raise ConfigError(f"basis data tidak didukung: {url.split(':', 1)[0]} (sqlite/postgresql)")
     host, port = parse_listen(listen or environ.get("ASETIK_LISTEN") or "127.0.0.1:8080")
-    return CollectorConfig(url, host, port, folder)
+    cert = tls_cert or _path(environ.get("ASETIK_TLS_CERT"))
+    key = tls_key or _path(environ.get("ASETIK_TLS_KEY"))
+    if (cert is None) != (key is None):
+        raise ConfigError("TLS perlu keduanya: --tls-cert dan --tls-key (ASETIK_TLS_CERT/KEY)")
+    for path in (cert, key):
+        if path is not None and not path.is_file():
+            raise ConfigError(f"berkas TLS tidak ditemukan: {path}")
+    return CollectorConfig(url, host, port, folder, tls_cert=cert, tls_key=key)
+
+
+def _path(text: str | None) -> Path | None:
+    return Path(text) if text else None

@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import ssl
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -40,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API, web UI and /metrics")
     serve.add_argument("--listen", help="HOST:PORT (default 127.0.0.1:8080; ASETIK_LISTEN)")
     serve.add_argument("--workers", type=int, default=1, help="server processes (one per core)")
+    serve.add_argument("--tls-cert", type=Path, help="PEM certificate chain (ASETIK_TLS_CERT)")
+    serve.add_argument("--tls-key", type=Path, help="PEM private key (ASETIK_TLS_KEY)")
     db = commands.add_parser("db", help="database schema").add_subparsers(
         dest="action", required=True
     )
@@ -96,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
 def _config(args: argparse.Namespace) -> CollectorConfig:
     data_dir = Path(args.data_dir) if args.data_dir else None
     return load_config(os.environ, db=args.db, listen=getattr(args, "listen", None),
-                       data_dir=data_dir)  # fmt: skip
+                       data_dir=data_dir, tls_cert=getattr(args, "tls_cert", None),
+                       tls_key=getattr(args, "tls_key", None))  # fmt: skip
 
 
 def _serve(config: CollectorConfig, args: argparse.Namespace) -> int:
@@ -104,7 +108,8 @@ def _serve(config: CollectorConfig, args: argparse.Namespace) -> int:
     if workers < 1 or workers > 64:
         raise ConfigError("--workers harus 1..64")
     build_services(config).close()  # refuse an outdated schema before starting anything
-    print(f"asetik-collector: http://{config.host}:{config.port}/ (API /api/v1)", flush=True)
+    scheme = "https" if config.tls_cert else "http"
+    print(f"asetik-collector: {scheme}://{config.host}:{config.port}/ (API /api/v1)", flush=True)
     if workers == 1:
         _serve_one(config, reuse_port=False)
         return 0
@@ -140,7 +145,17 @@ def _serve_one(config: CollectorConfig, reuse_port: bool) -> None:
 
     app.on_cleanup.append(close)
     web.run_app(app, host=config.host, port=config.port, print=None, access_log=None,
-                reuse_port=reuse_port)  # fmt: skip
+                reuse_port=reuse_port, ssl_context=_tls_context(config))  # fmt: skip
+
+
+def _tls_context(config: CollectorConfig) -> ssl.SSLContext | None:
+    """The server's TLS context (TLS 1.2 at least) when a certificate is configured."""
+    if config.tls_cert is None or config.tls_key is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(config.tls_cert, config.tls_key)
+    return context
 
 
 def _db_upgrade(config: CollectorConfig, _args: argparse.Namespace) -> int:

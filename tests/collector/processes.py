@@ -11,6 +11,7 @@ import gzip
 import json
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -56,6 +57,7 @@ def http_request(
     payload: bytes | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = 15.0,
+    ca: Path | None = None,
 ) -> Reply:
     """One request (GET, or POST when ``payload`` is given); 4xx/5xx answers are returned."""
     wanted = dict(headers or {})
@@ -63,7 +65,8 @@ def http_request(
         wanted["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=payload, headers=wanted)  # noqa: S310 - loopback
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+        context = ssl.create_default_context(cafile=str(ca)) if ca else None
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:  # noqa: S310
             status, raw = answer.status, answer.read()
     except urllib.error.HTTPError as exc:
         status, raw = exc.code, exc.read()
@@ -83,8 +86,9 @@ def gzip_json(document: Any) -> bytes:
 class CollectorProcess:
     """One collector's database, data directory and (when started) its serving process."""
 
-    def __init__(self, db_url: str, folder: Path) -> None:
+    def __init__(self, db_url: str, folder: Path, tls: tuple[Path, Path] | None = None) -> None:
         self.db_url = db_url
+        self.tls = tls  # (certificate, key): serve HTTPS, the certificate being its own CA
         self.data_dir = folder / "data"
         self.log_path = folder / "collector.log"
         self.port = free_port()
@@ -93,7 +97,7 @@ class CollectorProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines the collector logged (serve and CLI runs), for assertion messages."""
@@ -150,10 +154,15 @@ class CollectorProcess:
         assert self.process is None, "collector already running"
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self._argv(["serve", "--listen", f"127.0.0.1:{self.port}"]),
+            self._argv(["serve", "--listen", f"127.0.0.1:{self.port}", *self._tls_args()]),
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+
+    def _tls_args(self) -> list[str]:
+        if self.tls is None:
+            return []
+        return ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])]
 
     def wait_healthy(self) -> None:
         """Return once /healthz answers ok; fail (with the log) if it exits or takes too long."""
@@ -170,7 +179,9 @@ class CollectorProcess:
 
     def _healthy(self) -> bool:
         try:
-            reply = http_request(f"{self.url}/healthz", timeout=2.0)
+            reply = http_request(
+                f"{self.url}/healthz", timeout=2.0, ca=self.tls[0] if self.tls else None
+            )
         except OSError:
             return False
         return reply.status == 200 and reply.body == {"status": "ok", "database": True}
