@@ -23,6 +23,7 @@ from collector.bootstrap import Services
 from collector.entrypoints.openapi import openapi_document
 from collector.errors import Refused
 from collector.ingest.decode import BodyLimits, decode_document
+from collector.services.enrolment import Caller
 from collector.services.register import AssetFilter, Page
 from collector.services.register_io import (
     CSV_MEDIA_TYPE,
@@ -133,7 +134,6 @@ async def enroll(request: web.Request) -> web.Response:
 
 
 _SOURCE_KINDS = frozenset({"agent", "snmp", "ssh"})
-_INLINE_DECODE_BYTES = 4096  # compressed: inflates to 4 MB at the very most (deflate ~1000:1)
 
 
 async def observations(request: web.Request) -> web.Response:
@@ -141,17 +141,16 @@ async def observations(request: web.Request) -> web.Response:
     started = time.perf_counter()
     source = "unknown"
     try:
-        secret = _bearer(request)
-        caller = services.enrolment.remembered(secret) or await _call(
-            services.enrolment.authenticate, secret
-        )
+        caller: Caller = await _call(services.enrolment.authenticate, _bearer(request))
         raw = await request.read()
-        headers = (request.headers.get("Content-Type", ""),
-                   request.headers.get("Content-Encoding", ""), services.limits)  # fmt: skip
-        if len(raw) <= _INLINE_DECODE_BYTES:  # a check-in: cheaper than a thread hop
-            document = decode_document(raw, *headers)
-        else:  # inflating and parsing megabytes must not stall the event loop
-            document = await _call(decode_document, raw, *headers)
+        # Inflating and parsing up to tens of MB must not stall the event loop.
+        document = await _call(
+            decode_document,
+            raw,
+            request.headers.get("Content-Type", ""),
+            request.headers.get("Content-Encoding", ""),
+            services.limits,
+        )
         kind = (document.get("source") or {}).get("kind")
         source = kind if kind in _SOURCE_KINDS else "unknown"  # labels stay a fixed set
         result = await _call(services.ingest.ingest, document, caller, len(raw))

@@ -103,11 +103,6 @@ class EnrolmentService:
             session.flush()
             return credential, stored.id
 
-    def remembered(self, credential: str) -> Caller | None:
-        """The caller from memory, without touching the database (None: ask authenticate)."""
-        cached = self._callers.get(secret_hash(credential))
-        return cached[1] if cached is not None and cached[0] > time.monotonic() else None
-
     def authenticate(self, credential: str) -> Caller:
         """The caller a credential belongs to; Refused(401) when unknown or revoked."""
         digest = secret_hash(credential)
