@@ -11,3 +11,7 @@ class Refused(Exception):  # noqa: N818 - reads as "raise Refused(403, ...)"
         self.status = status
         self.code = code
         self.message = message
+
+
+class RegisterError(ValueError):
+    """A command the register refuses (unknown site, duplicate code...): nothing changed."""

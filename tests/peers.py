@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,14 @@ def require_command(name: str) -> str:
         missing_peer(f"{name} is not installed (Debian package providing it; .ci/run installs it)")
     assert found is not None
     return found
+
+
+def dpkg_package_count() -> int:
+    """Installed packages as `dpkg -l` counts them: dpkg-query -W less its rc/un/pn rows."""
+    listed = subprocess.run(
+        [require_command("dpkg-query"), "-W", "-f=${db:Status-Abbrev}\\n"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    return sum(1 for status in listed if status and not status.startswith(("rc", "un", "pn")))

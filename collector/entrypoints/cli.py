@@ -21,8 +21,7 @@ from collector.adapters.db.engine import open_engine
 from collector.adapters.db.migrate import OutdatedSchemaError, upgrade
 from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
-from collector.errors import Refused
-from collector.services.enrolment import RegisterError
+from collector.errors import Refused, RegisterError
 from collector.services.register import AssetFilter
 from collector.services.register_io import export_assets, import_bmn
 from collector.services.retention import KEEP_DAYS, prune_observations

@@ -6,22 +6,18 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.models import CredentialRow, EnrolmentTokenRow, SiteRow
 from collector.domain.credentials import CREDENTIAL_PREFIX, TOKEN_PREFIX, new_secret, secret_hash
-from collector.errors import Refused
+from collector.errors import Refused, RegisterError
 
 Clock = Callable[[], datetime]
 _CACHE_LIMIT = 100_000
 _SITE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
-
-
-class RegisterError(ValueError):
-    """A command the register refuses (unknown site, duplicate code...): nothing changed."""
 
 
 @dataclass(frozen=True)
@@ -150,13 +146,8 @@ def _check_token(row: EnrolmentTokenRow | None, now: datetime) -> EnrolmentToken
     """The token row when it may enrol one more agent; Refused(401) saying why not."""
     if row is None or row.revoked_at is not None:
         raise Refused(401, "invalid_token", "token pendaftaran tidak dikenal atau dicabut")
-    if _aware(row.expires_at) <= now:
+    if row.expires_at <= now:
         raise Refused(401, "expired_token", "token pendaftaran sudah kedaluwarsa")
     if row.max_uses is not None and row.used_count >= row.max_uses:
         raise Refused(401, "token_used_up", "token pendaftaran sudah habis dipakai")
     return row
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; everything the collector stores is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.register import RegisterRepository, StoredSection
-from collector.domain.changes import diff_sections
+from collector.domain.changes import ChangeKind, diff_sections
 from collector.domain.identity import (
     Candidate,
     IdentityKey,
@@ -102,9 +102,11 @@ class IngestService:
             # Same agent, same identity as last time: the same asset, keys and site.
             asset_id, created, settled = bound, False, True
             conflicts: list[dict[str, Any]] = []
+            observed: frozenset[IdentityKey] = frozenset()  # keys stay as stored
         else:
             caller = dataclasses.replace(caller, asset_id=bound)
-            asset_id, created, conflicts = self._place(repo, document, caller, now)
+            observed = identity_keys(document.get("identity") or {}, caller.site_code)
+            asset_id, created, conflicts = self._place(repo, document, caller, observed, now)
             known = {} if created else repo.section_hashes(asset_id)
             settled = False
         full_required = _omitted_mismatch(document, known) or (created and not source["full"])
@@ -116,11 +118,11 @@ class IngestService:
         if not created and not settled:
             changes += self._moved(repo, asset_id, caller, source["kind"], now)
         if created:
-            changes.append(_event("asset_discovered", source["kind"], now, f"#{asset_id}"))
+            changes.append(_event(ChangeKind.ASSET_DISCOVERED, source["kind"], now, f"#{asset_id}"))
         repo.save_sections(asset_id, changed, source["kind"], now)
         self._project(repo, asset_id, {n: s.content for n, s in changed.items()}, learned)
         if not settled:
-            repo.replace_keys(asset_id, source["kind"], _key_pairs(document, caller))
+            repo.replace_keys(asset_id, source["kind"], {(k.kind.value, k.value) for k in observed})
         repo.update_asset(asset_id, {**asset_summary(document), "last_seen": now,
                                      "last_source": source["kind"]})  # fmt: skip
         repo.add_changes(asset_id, changes)
@@ -132,10 +134,15 @@ class IngestService:
         return IngestResult(asset_id, created, full_required, len(changes), len(conflicts))
 
     def _place(
-        self, repo: RegisterRepository, document: dict[str, Any], caller: Caller, now: datetime
+        self,
+        repo: RegisterRepository,
+        document: dict[str, Any],
+        caller: Caller,
+        observed: frozenset[IdentityKey],
+        now: datetime,
     ) -> tuple[int, bool, list[dict[str, Any]]]:
-        """The asset the observation belongs to: (id, newly created, conflict rows)."""
-        observed = identity_keys(document.get("identity") or {}, caller.site_code)
+        """The asset the observation (with identity keys ``observed``) belongs to: (id, newly
+        created, conflict rows)."""
         owners = repo.keys_sharing((key.kind.value, key.value) for key in lookup_keys(observed))
         candidates = [
             Candidate(asset, frozenset(IdentityKey(KeyKind(k), v) for k, v in keys))
@@ -173,8 +180,11 @@ class IngestService:
         if caller.kind != "agent" or site_id == caller.site_id:
             return []
         repo.update_asset(asset_id, {"site_id": caller.site_id})
-        return [{"at": now, "source": source, "kind": "site_changed", "subject": "site",
-                 "before": code, "after": caller.site_code}]  # fmt: skip
+        return [
+            _event(
+                ChangeKind.SITE_CHANGED, source, now, "site", before=code, after=caller.site_code
+            )
+        ]
 
     def _project(
         self,
@@ -271,14 +281,18 @@ def _history(
     ]  # fmt: skip
 
 
-def _event(kind: str, source: str, now: datetime, subject: str) -> dict[str, Any]:
-    return {"at": now, "source": source, "kind": kind, "subject": subject,
-            "before": None, "after": None}  # fmt: skip
-
-
-def _key_pairs(document: Mapping[str, Any], caller: Caller) -> set[tuple[str, str]]:
-    keys = identity_keys(document.get("identity") or {}, caller.site_code)
-    return {(key.kind.value, key.value) for key in keys}
+def _event(
+    kind: ChangeKind,
+    source: str,
+    now: datetime,
+    subject: str,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+) -> dict[str, Any]:
+    """A history row the service records itself (discovery, a site move)."""
+    return {"at": now, "source": source, "kind": kind.value, "subject": subject,
+            "before": before, "after": after}  # fmt: skip
 
 
 def _observation(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from collector.adapters.db.register import parse_date
 from collector.domain.software import SoftwareItem, normalise_softwares
 
 
@@ -16,8 +17,9 @@ class Installed:
 
     item: SoftwareItem
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
+        """Catalogue key: name and publisher, case-folded (read twice per item per ingest)."""
         return f"{self.item.name.casefold()}\x1f{(self.item.publisher or '').casefold()}"
 
     @property
@@ -35,8 +37,18 @@ class Installed:
             "version": self.item.version,
             "arch": self.item.arch[:64] if self.item.arch else None,
             "source": self.item.source,
-            "install_date": parse_date(self.item.install_date),
+            "install_date": _iso_date(self.item.install_date),
         }
+
+
+def _iso_date(text: str | None) -> date | None:
+    """An ISO date (or the date part of a timestamp), None when absent or malformed."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

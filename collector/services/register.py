@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -57,16 +56,12 @@ class Page:
     descending: bool = False
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _asset(row: AssetRow, site_code: str) -> Asset:
     return Asset(
         id=row.id, site_code=site_code, kind=AssetKind(row.kind), status=AssetStatus(row.status),
         name=row.name, vendor=row.vendor, model=row.model, serial=row.serial,
-        os_name=row.os_name, os_version=row.os_version, first_seen=_aware(row.first_seen),
-        last_seen=_aware(row.last_seen), last_source=row.last_source,
+        os_name=row.os_name, os_version=row.os_version, first_seen=row.first_seen,
+        last_seen=row.last_seen, last_source=row.last_source,
         needs_review=row.needs_review, kode_barang=row.kode_barang, nup=row.nup,
         kondisi=Kondisi(row.kondisi) if row.kondisi else None, purchase_date=row.purchase_date,
         warranty_until=row.warranty_until, owner=row.owner, pic=row.pic,
@@ -129,7 +124,7 @@ class RegisterQueries:
         return AssetDetail(
             _asset(found[0], found[1]),
             sections,
-            [HistoryEntry(_aware(c.at), c.source, c.kind, c.subject, c.before, c.after)
+            [HistoryEntry(c.at, c.source, c.kind, c.subject, c.before, c.after)
              for c in changes],
             [{"reason": c.reason, "other_asset_ids": c.other_asset_ids, "detail": c.detail}
              for c in conflicts],

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.models import ApiTokenRow, SiteRow, UserRow
 from collector.domain.credentials import new_secret, secret_hash
-from collector.errors import Refused
-from collector.services.enrolment import RegisterError
+from collector.errors import Refused, RegisterError
 
 Clock = Callable[[], datetime]
 API_TOKEN_PREFIX = "asetik-api-"  # noqa: S105 - a prefix, not a secret

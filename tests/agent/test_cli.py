@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.peers import require_command
+from tests.peers import dpkg_package_count
 from tests.schema_check import schema_errors
 
 
@@ -25,26 +25,16 @@ def _agent(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _dpkg_package_count() -> int:
-    listed = subprocess.run(
-        [require_command("dpkg-query"), "-W", "-f=${db:Status-Abbrev}\\n"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
-    return sum(1 for status in listed if status and not status.startswith(("rc", "un", "pn")))
-
-
 @pytest.mark.slow
 def test_inventory_prints_a_valid_document_with_every_package(tmp_path: Path) -> None:
-    before = _dpkg_package_count()
+    before = dpkg_package_count()
     done = _agent("inventory", "--cache-dir", str(tmp_path / "cache"), cwd=Path.cwd())
     assert done.returncode == 0, done.stderr
     document: dict[str, Any] = json.loads(done.stdout)
     assert schema_errors(document) == []
     assert document["source"]["full"] is True
     assert "errors" not in document["source"], document["source"]["errors"]
-    assert len(document["softwares"]) == before == _dpkg_package_count()
+    assert len(document["softwares"]) == before == dpkg_package_count()
     assert document["identity"]["hostname"]
     assert document["operatingsystem"]["id"] == "debian"
 

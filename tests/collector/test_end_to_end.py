@@ -56,7 +56,7 @@ from tests.collector.processes import (
     http_request,
     running_collector,
 )
-from tests.peers import FIXTURES, REPO, require_command
+from tests.peers import FIXTURES, REPO, dpkg_package_count
 from tests.schema_check import schema_errors
 
 pytestmark = pytest.mark.slow
@@ -125,17 +125,6 @@ def run_agent_process(
 def explain(done: subprocess.CompletedProcess[str], collector: CollectorProcess) -> str:
     """What the agent and the collector said, for an assertion message."""
     return f"agent exited {done.returncode}:\n{done.stderr[-3000:]}\n{collector.log_tail()}"
-
-
-def dpkg_package_count() -> int:
-    """Installed packages as `dpkg -l` counts them: dpkg-query -W less rc/un/pn rows."""
-    listed = subprocess.run(
-        [require_command("dpkg-query"), "-W", "-f=${db:Status-Abbrev}\\n"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
-    return sum(1 for status in listed if status and not status.startswith(("rc", "un", "pn")))
 
 
 def accepted_agent_documents(collector: CollectorProcess) -> float:

@@ -20,8 +20,7 @@ from collector.adapters.db.models import (
     UserRow,
 )
 from collector.bootstrap import Services
-from collector.errors import Refused
-from collector.services.enrolment import RegisterError
+from collector.errors import Refused, RegisterError
 from collector.services.users import Role
 from tests.collector.conftest import FixedClock
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -253,13 +253,3 @@ class RegisterRepository:
 def _conflict_key(reason: str, keys: Sequence[Sequence[str]]) -> tuple[str, tuple[str, ...]]:
     """A conflict is the same while its reason and the key values behind it are."""
     return reason, tuple(sorted("=".join(pair) for pair in keys))
-
-
-def parse_date(text: str | None) -> date | None:
-    """An ISO date (or the date part of a timestamp), None when absent or malformed."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
