@@ -1,0 +1,1 @@
+"""Pure parsers from MIB tables to observation document fragments, one module per MIB family."""

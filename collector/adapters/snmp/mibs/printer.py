@@ -1,0 +1,5 @@
+"""Placeholder: printer parsers (being written)."""
+
+from collector.adapters.snmp.parser import MibParser
+
+PARSERS: tuple[MibParser, ...] = ()

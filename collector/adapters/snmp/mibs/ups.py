@@ -1,0 +1,5 @@
+"""Placeholder: ups parsers (being written)."""
+
+from collector.adapters.snmp.parser import MibParser
+
+PARSERS: tuple[MibParser, ...] = ()
