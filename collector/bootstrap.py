@@ -5,20 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry
+from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from agent import __version__
 from collector.adapters.db.engine import open_engine, session_factory
 from collector.adapters.db.migrate import require_current
 from collector.adapters.db.models import AssetRow, SiteRow
 from collector.adapters.metrics import IngestMetrics, RegisterGauges
+from collector.adapters.snmp.client import Budget, PysnmpReader
+from collector.adapters.snmp.credentials import Credential
+from collector.adapters.snmp.observe import observe_device
+from collector.adapters.snmp.profile import PROFILES, load_profiles
+from collector.adapters.snmp.reader import SnmpReader
+from collector.adapters.snmp.targets import TargetPlan
 from collector.config import CollectorConfig
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.enrolment import EnrolmentService
 from collector.services.ingest import IngestService
+from collector.services.polling import CredentialMemory, SnmpPoller
 from collector.services.register import RegisterQueries
 from collector.services.users import UserService
 
@@ -94,3 +104,27 @@ def _asset_counts(engine: Engine) -> Mapping[tuple[str, str], int]:
             .group_by(SiteRow.code, AssetRow.kind)
         )
         return {(site, kind): count for site, kind, count in rows}
+
+
+def build_snmp_poller(
+    config: CollectorConfig,
+    plan: TargetPlan,
+    clock: Clock = utc_now,
+    *,
+    concurrency: int = 64,
+    remember: bool = True,
+) -> SnmpPoller:
+    """The SNMP poller: one engine for every device, the profiles shipped in the package, and
+    the remembered credentials in the data directory (not kept when remember is False)."""
+    engine = SnmpEngine()
+    budget = Budget(timeout=plan.timeout, retries=plan.retries)
+    profiles = load_profiles(PROFILES)
+
+    async def open_reader(address: tuple[str, int], credential: Credential) -> SnmpReader:
+        return await PysnmpReader.open(engine, address, credential, budget)
+
+    async def observe(reader: SnmpReader, **where: Any) -> dict[str, Any]:
+        return await observe_device(reader, profiles, poller_version=__version__, **where)
+
+    memory = CredentialMemory(config.data_dir / "snmp-credentials.json" if remember else None)
+    return SnmpPoller(open_reader, observe, memory, clock, concurrency=concurrency)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -22,6 +22,7 @@ class CollectorConfig:
     max_document_bytes: int = 48 * 1024 * 1024
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    secret_key: str | None = field(default=None, repr=False)  # seals SNMP/SSH secrets
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -65,7 +66,8 @@ def load_config(
     for path in (cert, key):
         if path is not None and not path.is_file():
             raise ConfigError(f"berkas TLS tidak ditemukan: {path}")
-    return CollectorConfig(url, host, port, folder, tls_cert=cert, tls_key=key)
+    return CollectorConfig(url, host, port, folder, tls_cert=cert, tls_key=key,
+                           secret_key=environ.get("ASETIK_SECRET_KEY") or None)  # fmt: skip
 
 
 def _path(text: str | None) -> Path | None:

@@ -19,8 +19,12 @@ from aiohttp import web
 
 from collector.adapters.db.engine import open_engine
 from collector.adapters.db.migrate import OutdatedSchemaError, upgrade
+from collector.adapters.sealing import SealError
+from collector.adapters.snmp.targets import TargetsError
 from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
+from collector.entrypoints.poll import add_commands as add_poll_commands
+from collector.entrypoints.poll import run_poll, run_secret_seal
 from collector.errors import Refused, RegisterError
 from collector.services.register import AssetFilter
 from collector.services.register_io import export_assets, import_bmn
@@ -92,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     bmn_import.add_argument("file")
     bmn_import.add_argument("--format", choices=["csv", "xlsx"])
     bmn_import.add_argument("--dry-run", action="store_true")
+    add_poll_commands(commands)
     return parser  # fmt: skip
 
 
@@ -245,6 +250,8 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("user", "token"): _with_services(_user_token),
     ("assets", "export"): _with_services(_assets_export),
     ("assets", "import"): _with_services(_assets_import),
+    ("poll", None): run_poll,
+    ("secret", "seal"): run_secret_seal,
 }
 
 
@@ -257,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS[(args.command, getattr(args, "action", None))]
     try:
         return command(_config(args), args)
-    except (ConfigError, RegisterError, OutdatedSchemaError) as exc:
+    except (ConfigError, RegisterError, OutdatedSchemaError, SealError, TargetsError) as exc:
         print(f"asetik-collector: {exc}", file=sys.stderr)
         return 2
     except Refused as exc:

@@ -99,6 +99,29 @@ class EnrolmentService:
             session.flush()
             return credential, stored.id
 
+    def internal_poller(self, site: str, label: str = "internal:snmp") -> Caller:
+        """The caller the collector's own poller ingests as for a site: a poller credential
+        whose secret is never shown to anyone (only its hash exists), made on first use."""
+        with self._sessions.begin() as session:
+            site_id = self._site_id(session, site)
+            row = session.scalar(
+                select(CredentialRow).where(
+                    CredentialRow.site_id == site_id,
+                    CredentialRow.kind == "poller",
+                    CredentialRow.label == label,
+                    CredentialRow.token_id.is_(None),
+                    CredentialRow.revoked_at.is_(None),
+                )
+            )
+            if row is None:
+                row = CredentialRow(
+                    site_id=site_id, secret_hash=secret_hash(new_secret(CREDENTIAL_PREFIX)),
+                    kind="poller", label=label, created_at=self._clock(),
+                )  # fmt: skip
+                session.add(row)
+                session.flush()
+            return Caller(row.id, site_id, site.strip().upper(), "poller", None)
+
     def authenticate(self, credential: str) -> Caller:
         """The caller a credential belongs to; Refused(401) when unknown or revoked."""
         digest = secret_hash(credential)
