@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.collector.snmp.observed import ReaderFor, served_reader
 from tests.peers import FIXTURES, corpus_dir, missing_peer, require_command
 from tests.snmp_peers import (
     SNMPSIM,
@@ -52,3 +53,14 @@ def garbage_port() -> Iterator[int]:
         yield port
     finally:
         stop()
+
+
+@pytest.fixture(params=["snmprec", "snmpsim"])
+def reader_for(request: pytest.FixtureRequest) -> ReaderFor:
+    """How a conformance test reads a recording: offline from the file (None: the fake
+    reader), or through the real pysnmp reader over UDP from snmpsim serving it."""
+    if request.param == "snmprec":
+        return lambda path: None
+    simulator: SnmpSim = request.getfixturevalue("snmpsim_corpus")
+    request.applymarker(pytest.mark.peer)
+    return lambda path: served_reader(simulator, path)

@@ -4,22 +4,31 @@ shipped profiles and parser catalogue, read from ``.snmprec`` files by our fake 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
+
 from collector.adapters.snmp.catalogue import parser_catalogue
+from collector.adapters.snmp.client import Budget, PysnmpReader
+from collector.adapters.snmp.credentials import Community
 from collector.adapters.snmp.observe import observe_device
 from collector.adapters.snmp.profile import PROFILES, ProfileRegistry, load_profiles
+from collector.adapters.snmp.reader import SnmpReader
 from collector.adapters.snmp.values import Oid
 from collector.adapters.snmp.view import MibView
 from tests.collector.snmp.snmprec import SnmprecReader
 from tests.peers import FIXTURES
 from tests.schema_check import schema_errors
+from tests.snmp_peers import SnmpSim
 
 SNMP_FIXTURES = FIXTURES / "snmp"
 COLLECTED_AT = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+ReaderFor = Callable[[Path], SnmpReader | None]  # see the reader_for fixture
+SERVED = Budget(timeout=5.0, retries=1)  # snmpsim indexes a big recording on first use
 
 
 @cache
@@ -28,10 +37,12 @@ def shipped_profiles() -> ProfileRegistry:
     return load_profiles(PROFILES, parser_catalogue())
 
 
-def observe_recording(path: Path) -> dict[str, Any]:
-    """The observation document of a recorded device; AssertionError when the schema rejects
-    it (a document the collector would refuse is a failure of the builder, not of the data)."""
-    reader = SnmprecReader.from_file(path)
+def observe_recording(path: Path, reader: SnmpReader | None = None) -> dict[str, Any]:
+    """The observation document of a recorded device, read from the file by our fake reader
+    or through the reader given (the real pysnmp one, against snmpsim serving the file);
+    AssertionError when the schema rejects it (a document the collector would refuse is a
+    failure of the builder, not of the data)."""
+    reader = reader or SnmprecReader.from_file(path)
     document = asyncio.run(
         observe_device(
             reader,
@@ -45,6 +56,16 @@ def observe_recording(path: Path) -> dict[str, Any]:
     errors = schema_errors(document)
     assert not errors, f"{path.name}: document violates the schema:\n" + "\n".join(errors)
     return document
+
+
+def served_reader(sim: SnmpSim, path: Path) -> SnmpReader:
+    """The real pysnmp reader for a recording snmpsim serves (community = file stem)."""
+
+    async def open_reader() -> SnmpReader:
+        address = (sim.host, sim.port)
+        return await PysnmpReader.open(SnmpEngine(), address, Community(path.stem), SERVED)
+
+    return asyncio.run(open_reader())
 
 
 def recorded_view(path: Path, base: Oid) -> MibView:

@@ -1,4 +1,5 @@
-"""Every recorded device through the whole observation builder, offline (the .snmprec reader).
+"""Every recorded device through the whole observation builder: offline (the .snmprec reader)
+and live (snmpsim serving the recording, read over UDP by the real pysnmp reader).
 
 Each document must validate against the schema; where LibreNMS discovered the same recording
 (``expected/<stem>.json``), our serial, model, version and port count must equal LibreNMS's,
@@ -21,6 +22,8 @@ import pytest
 
 from collector.adapters.snmp.observe import observe_device
 from collector.adapters.snmp.profile import ProfileRegistry, load_profiles
+from collector.adapters.snmp.reader import SnmpReader
+from tests.collector.snmp.observed import ReaderFor
 from tests.collector.snmp.snmprec import SnmprecReader
 from tests.peers import FIXTURES, REPO, corpus_dir
 from tests.schema_check import schema_errors
@@ -42,10 +45,10 @@ def _differences() -> dict[str, Any]:
     return tomllib.loads(DIFFERENCES.read_text(encoding="utf-8"))
 
 
-def _observe(path: Path) -> dict[str, Any]:
+def _observe(path: Path, reader: SnmpReader | None) -> dict[str, Any]:
     return asyncio.run(
         observe_device(
-            SnmprecReader.from_file(path),
+            reader or SnmprecReader.from_file(path),
             _registry(),
             target="127.0.0.1:161",
             site="PUSDATIN",
@@ -74,9 +77,9 @@ def _agrees(stem: str, field: str, librenms: Any, ours: Any) -> None:
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_recorded_device(stem: str) -> None:
+def test_recorded_device(stem: str, reader_for: ReaderFor) -> None:
     path = corpus_dir("snmp") / f"{stem}.snmprec"
-    document = _observe(path)
+    document = _observe(path, reader_for(path))
     assert schema_errors(document) == []
     assert document["identity"]["sys_object_id"] == _sys_object_id(path)
     vendor = stem.split("_", 1)[0].replace("-", "")

@@ -2,7 +2,8 @@
 
 For each corpus printer with ``expected/<stem>.json``, every supply LibreNMS discovered
 (``printer-supplies.discovery.printer_supplies``; ``supply_current`` is its percentage) is
-found in our observation document, built by the whole observation builder, and its
+found in our observation document, built by the whole observation builder (offline from the
+file, and live: snmpsim serving it, the real pysnmp reader over UDP), and its
 level_percent must match within 0.5 points. Where LibreNMS is wrong, the difference and the
 reason are recorded in ``tests/fixtures/snmp/librenms-supply-differences.toml`` and our value
 must equal the recorded one. Nothing is skipped.
@@ -32,7 +33,7 @@ from collector.adapters.snmp.mibs.printer import (
     SUPPLY_COLUMNS,
 )
 from collector.adapters.snmp.values import Oid, parse_oid
-from tests.collector.snmp.observed import SNMP_FIXTURES, observe_recording, recorded_view
+from tests.collector.snmp.observed import SNMP_FIXTURES, ReaderFor, observe_recording, recorded_view
 from tests.peers import REPO, corpus_dir
 
 TOLERANCE = 0.5
@@ -68,8 +69,8 @@ def _librenms_key(row: dict[str, Any]) -> SupplyKey:
     raise AssertionError(f"unexpected LibreNMS capacity OID {row['supply_capacity_oid']}")
 
 
-def _our_supplies(recording: Path) -> dict[SupplyKey, dict[str, Any]]:
-    supplies = observe_recording(recording).get("supplies", [])
+def _our_supplies(recording: Path, reader_for: ReaderFor) -> dict[SupplyKey, dict[str, Any]]:
+    supplies = observe_recording(recording, reader_for(recording)).get("supplies", [])
     view = recorded_view(recording, PRINTER_MIB)
     keys = [("marker", index) for index in sorted(view.table(SUPPLIES_ENTRY, SUPPLY_COLUMNS))]
     keys += [("input", index) for index in sorted(view.table(INPUT_ENTRY, INPUT_COLUMNS))]
@@ -93,9 +94,9 @@ def test_corpus_has_printers() -> None:
 
 
 @pytest.mark.parametrize("expected", list(_cases()))
-def test_supply_levels_match_librenms(expected: Path) -> None:
+def test_supply_levels_match_librenms(expected: Path, reader_for: ReaderFor) -> None:
     stem = expected.stem
-    ours = _our_supplies(expected.parent.parent / f"{stem}.snmprec")
+    ours = _our_supplies(expected.parent.parent / f"{stem}.snmprec", reader_for)
     differences = _differences()
     rows = _librenms_rows(expected)
     assert rows, "LibreNMS found supplies, so must we"
