@@ -9,6 +9,7 @@ VENV ?= .venv
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_ARGS_COLLECTOR ?=
+BENCH_ARGS_SNMP ?=
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.asetik-installed
@@ -26,7 +27,8 @@ help:
 	@echo "make test        set up, run all tests (extra pytest options: PYTEST_ARGS='...')"
 	@echo "make test-quick  the tests not marked slow"
 	@echo "make lint        ruff check, ruff format --check, mypy --strict"
-	@echo "make bench       agent vs fusioninventory (BENCH_ARGS), collector ingest (BENCH_ARGS_COLLECTOR)"
+	@echo "make bench       agent vs fusioninventory (BENCH_ARGS), collector ingest (BENCH_ARGS_COLLECTOR),"
+	@echo "                 SNMP poller vs net-snmp and a 2,000-device fleet (BENCH_ARGS_SNMP)"
 	@echo "make clean       remove generated files; make distclean also removes $(VENV)"
 
 $(BIN)/python:
@@ -65,6 +67,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_agent $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_collector $(BENCH_ARGS_COLLECTOR)
+	$(BIN)/python -m tests.bench.bench_snmp $(BENCH_ARGS_SNMP)
 
 clean:
 	rm -rf var build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
