@@ -31,10 +31,10 @@ from collector.domain.identity import (
 )
 from collector.domain.register import classify_asset
 from collector.errors import Refused
+from collector.ingest.hashing import hash_section
 from collector.ingest.validate import Validator
 from collector.services.enrolment import Caller
 from collector.services.projection import asset_summary, derived_rows
-from schemas.hashing import section_hash
 
 Clock = Callable[[], datetime]
 NOT_SECTIONS = frozenset({"schema_version", "source"})
@@ -262,7 +262,7 @@ def _hashed_sections(document: Mapping[str, Any]) -> dict[str, StoredSection]:
     for name, value in document.items():
         if name in NOT_SECTIONS:
             continue
-        digest = section_hash(value)
+        digest = hash_section(value)
         if name in declared and declared[name] != digest:
             raise Refused(422, "hash_mismatch", f"hash bagian {name} tidak cocok dengan isinya")
         sections[name] = StoredSection(digest, value)
