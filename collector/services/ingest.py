@@ -199,7 +199,7 @@ class IngestService:
             products = {item.key: (item.name, item.publisher) for item in rows.installations}
             ids = self._software_ids(repo, products, learned)
             repo.replace_installations(
-                asset_id, [item.row(ids[item.key]) for item in rows.installations]
+                asset_id, [(ids[item.key], *item.columns) for item in rows.installations]
             )
         if rows.disks is not None:
             repo.replace_disks(asset_id, rows.disks)

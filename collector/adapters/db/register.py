@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from collector.adapters.db.models import Base
 from collector.adapters.db.upsert import insert_ignoring_conflicts, upsert_row
 
-_INSTALLATION_COLUMNS = ("software_id", "display_name", "version", "arch", "source", "install_date")
+INSTALLATION_COLUMNS = ("software_id", "display_name", "version", "arch", "source", "install_date")
+_COPY_INSTALLATIONS = f"COPY installations (asset_id, {', '.join(INSTALLATION_COLUMNS)}) FROM STDIN"
 # Core statements on the session's connection: the ORM's per-statement machinery was most of
 # the Python time of a small statement, and ingest runs a dozen of them per observation.
 _TABLES = Base.metadata.tables
@@ -168,26 +169,29 @@ class RegisterRepository:
             found.update((key, software_id) for key, software_id in pairs)
         return found
 
-    def replace_installations(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
+    def replace_installations(self, asset_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
+        """The asset's installations: rows of INSTALLATION_COLUMNS values, in that order."""
         self._clear(_INSTALLATIONS, asset_id)
         if not rows:
             return
         if self._postgresql:
             self._copy_installations(asset_id, rows)
             return
-        self._db.execute(insert(_INSTALLATIONS), [{**r, "asset_id": asset_id} for r in rows])
+        self._db.execute(
+            insert(_INSTALLATIONS),
+            [{"asset_id": asset_id, **dict(zip(INSTALLATION_COLUMNS, row, strict=True))}
+             for row in rows],
+        )  # fmt: skip
 
-    def _copy_installations(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
+    def _copy_installations(self, asset_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
         """COPY into installations on the session's own connection (same transaction): a
         thousand rows per inventory is where row-by-row INSERTs would spend the time."""
-        columns = ("asset_id", *_INSTALLATION_COLUMNS)
-        statement = f"COPY installations ({', '.join(columns)}) FROM STDIN"
         driver = self._db.connection.driver_connection
         if not isinstance(driver, psycopg.Connection):
             raise TypeError("COPY needs the psycopg driver")
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        with driver.cursor() as cursor, cursor.copy(_COPY_INSTALLATIONS) as copy:
             for row in rows:
-                copy.write_row((asset_id, *(row[c] for c in _INSTALLATION_COLUMNS)))
+                copy.write_row((asset_id, *row))
 
     def replace_disks(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         self._clear(_DISKS, asset_id)
