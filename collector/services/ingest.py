@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.register import RegisterRepository, StoredSection
 from collector.domain.changes import ChangeKind, diff_sections
@@ -56,8 +56,8 @@ class IngestResult:
 class IngestService:
     """Stores observations from agents and pollers into the register."""
 
-    def __init__(self, sessions: sessionmaker[Session], validate: Validator, clock: Clock):
-        self._sessions = sessions
+    def __init__(self, engine: Engine, validate: Validator, clock: Clock):
+        self._engine = engine
         self._validate = validate
         self._clock = clock
         self._catalogue: dict[str, int] = {}
@@ -68,8 +68,8 @@ class IngestService:
         self._validate(document)
         learned: dict[str, int] = {}
         try:
-            with self._sessions.begin() as session:
-                repo = RegisterRepository(session)
+            with self._engine.begin() as connection:
+                repo = RegisterRepository(connection)
                 result = self._store(repo, document, caller, size_bytes, learned)
         except IntegrityError as exc:  # a concurrent replay of the same submission id won
             if "submission_id" in str(exc.orig) or "observations" in str(exc.orig):

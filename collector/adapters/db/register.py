@@ -1,4 +1,4 @@
-"""Reading and writing the register inside one session (the service owns the transaction)."""
+"""Reading and writing the register inside one transaction (the service owns it)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
 
 from collector.adapters.db.models import Base
 from collector.adapters.db.upsert import insert_ignoring_conflicts, upsert_row
 
 INSTALLATION_COLUMNS = ("software_id", "display_name", "version", "arch", "source", "install_date")
 _COPY_INSTALLATIONS = f"COPY installations (asset_id, {', '.join(INSTALLATION_COLUMNS)}) FROM STDIN"
-# Core statements on the session's connection: the ORM's per-statement machinery was most of
-# the Python time of a small statement, and ingest runs a dozen of them per observation.
+# Core statements on a connection: the ORM's per-statement machinery was most of the Python
+# time of a small statement, and ingest runs a dozen of them per observation.
 _TABLES = Base.metadata.tables
 _ASSETS = _TABLES["assets"]
 _KEYS = _TABLES["asset_keys"]
@@ -42,9 +41,8 @@ class StoredSection:
 class RegisterRepository:
     """The register's tables as seen by one unit of work."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._db: Connection = session.connection()
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
         self._postgresql = self._db.dialect.name == "postgresql"
         # Assets added in this unit of work have no rows in the derived tables yet: rewriting
         # them needs no DELETE first (five statements fewer for a first inventory).
@@ -184,7 +182,7 @@ class RegisterRepository:
         )  # fmt: skip
 
     def _copy_installations(self, asset_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
-        """COPY into installations on the session's own connection (same transaction): a
+        """COPY into installations on the same connection (same transaction): a
         thousand rows per inventory is where row-by-row INSERTs would spend the time."""
         driver = self._db.connection.driver_connection
         if not isinstance(driver, psycopg.Connection):
@@ -237,7 +235,7 @@ class RegisterRepository:
             self._db.execute(insert(_CONFLICTS), fresh)
 
     def add_observation(self, values: Mapping[str, Any]) -> None:
-        self._db.execute(insert(_OBSERVATIONS), [dict(values)])
+        self._db.execute(_NEW_OBSERVATION, dict(values))
 
     def bind_credential(self, credential_id: int, asset_id: int | None, now: datetime) -> None:
         self._db.execute(
@@ -257,6 +255,7 @@ _SITE_OF = (
     .where(_ASSETS.c.id == bindparam("asset"))
 )
 _NEW_ASSET = insert(_ASSETS).returning(_ASSETS.c.id)
+_NEW_OBSERVATION = insert(_OBSERVATIONS)
 _BOUND_SECTIONS = (
     select(_CREDENTIALS.c.asset_id, _SECTIONS.c.name, _SECTIONS.c.hash)
     .outerjoin(_SECTIONS, _SECTIONS.c.asset_id == _CREDENTIALS.c.asset_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,10 +14,16 @@ def upsert_row(
     connection: Connection, table: Table, values: dict[str, Any], conflict: Sequence[str]
 ) -> None:
     """Insert the row, or update its other columns where it collides on ``conflict``."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(values)
-    updates = {k: statement.excluded[k] for k in values if k not in conflict}
-    connection.execute(statement.on_conflict_do_update(index_elements=list(conflict), set_=updates))
+    statement = _upsert(connection.dialect.name, table, tuple(values), tuple(conflict))
+    connection.execute(statement, values)
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table, columns: tuple[str, ...], conflict: tuple[str, ...]) -> Any:
+    """The upsert of those columns, built once per shape (the values are bound at execution)."""
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    updates = {k: statement.excluded[k] for k in columns if k not in conflict}
+    return statement.on_conflict_do_update(index_elements=list(conflict), set_=updates)
 
 
 def insert_ignoring_conflicts(
