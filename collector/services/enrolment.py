@@ -113,8 +113,10 @@ class EnrolmentService:
 
     def _look_up(self, digest: str) -> Caller:
         # The columns, not the ORM entity: an agent checking in hourly always misses the
-        # cache, so this runs once per check-in.
-        with self._sessions() as session:
+        # cache, so this runs once per check-in. Ended by COMMIT, not the pool's ROLLBACK:
+        # psycopg drops the connection's prepared statements on a ROLLBACK, and the ingest
+        # that follows on the same pooled connection would plan every statement again.
+        with self._sessions.begin() as session:
             found = session.connection().execute(_CALLER, {"digest": digest}).first()
         if found is None or found.revoked_at is not None:
             raise Refused(401, "invalid_credential", "kredensial tidak dikenal atau dicabut")
