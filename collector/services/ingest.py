@@ -111,6 +111,11 @@ class IngestService:
             settled = False
         full_required = _omitted_mismatch(document, known) or (created and not source["full"])
         changed = {n: s for n, s in sent.items() if known.get(n) != s.hash or n == "status"}
+        summary = {**asset_summary(document), "last_seen": now, "last_source": source["kind"]}
+        if settled and list(changed) == ["status"]:  # the unchanged check-in, most of them
+            observation = _observation(document, asset_id, caller, size, now)
+            repo.check_in(asset_id, changed["status"], summary, observation, now)
+            return IngestResult(asset_id, False, full_required, 0, 0)
         old = repo.section_contents(
             asset_id, [n for n in changed if n in known and n not in NO_HISTORY]
         )
@@ -123,8 +128,7 @@ class IngestService:
         self._project(repo, asset_id, {n: s.content for n, s in changed.items()}, learned)
         if not settled:
             repo.replace_keys(asset_id, source["kind"], {(k.kind.value, k.value) for k in observed})
-        repo.update_asset(asset_id, {**asset_summary(document), "last_seen": now,
-                                     "last_source": source["kind"]})  # fmt: skip
+        repo.update_asset(asset_id, summary)
         repo.add_changes(asset_id, changes)
         repo.add_conflicts(asset_id, conflicts)
         repo.add_observation(_observation(document, asset_id, caller, size, now))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Insert, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql
 
 from collector.adapters.db.models import Base
 from collector.adapters.db.upsert import insert_ignoring_conflicts, upsert_row
@@ -234,6 +236,32 @@ class RegisterRepository:
         if fresh:
             self._db.execute(insert(_CONFLICTS), fresh)
 
+    def check_in(
+        self,
+        asset_id: int,
+        status: StoredSection,
+        asset: Mapping[str, Any],
+        observation: Mapping[str, Any],
+        now: datetime,
+    ) -> None:
+        """An unchanged check-in's writes: the status section, the asset's columns and the
+        observation record. One statement on PostgreSQL: two round trips fewer on the most
+        frequent request of all."""
+        source = observation["source_kind"]
+        if not self._postgresql:
+            self.save_sections(asset_id, {"status": status}, source, now)
+            self.update_asset(asset_id, asset)
+            self.add_observation(observation)
+            return
+        section = {"asset_id": asset_id, "name": "status", "hash": status.hash,
+                   "content": status.content, "source": source, "updated_at": now}  # fmt: skip
+        self._db.execute(
+            _check_in(tuple(asset)),
+            {**observation, "asset": asset_id,
+             **{f"s_{k}": v for k, v in section.items()},
+             **{f"a_{k}": v for k, v in asset.items()}},
+        )  # fmt: skip
+
     def add_observation(self, values: Mapping[str, Any]) -> None:
         self._db.execute(_NEW_OBSERVATION, dict(values))
 
@@ -271,3 +299,22 @@ _UPDATE_ASSET = update(_ASSETS).where(_ASSETS.c.id == bindparam("asset"))
 def _conflict_key(reason: str, keys: Sequence[Sequence[str]]) -> tuple[str, tuple[str, ...]]:
     """A conflict is the same while its reason and the key values behind it are."""
     return reason, tuple(sorted("=".join(pair) for pair in keys))
+
+
+@functools.cache
+def _check_in(columns: tuple[str, ...]) -> Insert:
+    """INSERT INTO observations, with the status upsert and the asset update as data-modifying
+    CTEs (PostgreSQL); parameters s_* are the section's, a_* the asset's columns."""
+    status = postgresql.insert(_SECTIONS).values(
+        {c.name: bindparam(f"s_{c.name}", type_=c.type) for c in _SECTIONS.columns}
+    )
+    status = status.on_conflict_do_update(
+        index_elements=["asset_id", "name"],
+        set_={k: status.excluded[k] for k in ("hash", "content", "source", "updated_at")},
+    )
+    asset = (
+        update(_ASSETS)
+        .where(_ASSETS.c.id == bindparam("asset"))
+        .values({c: bindparam(f"a_{c}", type_=_ASSETS.c[c].type) for c in columns})
+    )
+    return insert(_OBSERVATIONS).add_cte(status.cte("status")).add_cte(asset.cte("asset"))
