@@ -87,7 +87,7 @@ def build_services(
         sessions=sessions,
         clock=clock,
         enrolment=EnrolmentService(sessions, clock),
-        ingest=IngestService(sessions, compile_observation_validator(), clock),
+        ingest=IngestService(engine, compile_observation_validator(), clock),
         users=UserService(sessions, clock),
         register=RegisterQueries(sessions),
         registry=registry,

@@ -309,7 +309,7 @@ def normalise_software(item: Mapping[str, Any]) -> SoftwareItem:
     Thousands of hosts report the same packages, so results are memoised by the raw fields.
     """
     return _normalise_fields(
-        tuple(None if (value := item.get(key)) is None else str(value) for key in _FIELDS)
+        tuple([None if (value := item.get(key)) is None else str(value) for key in _FIELDS])
     )
 
 

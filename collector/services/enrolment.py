@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.models import CredentialRow, EnrolmentTokenRow, SiteRow
@@ -135,16 +135,15 @@ class EnrolmentService:
         return caller
 
     def _look_up(self, digest: str) -> Caller:
-        with self._sessions() as session:
-            found = session.execute(
-                select(CredentialRow, SiteRow.code)
-                .join(SiteRow, SiteRow.id == CredentialRow.site_id)
-                .where(CredentialRow.secret_hash == digest)
-            ).first()
-        if found is None or found[0].revoked_at is not None:
+        # The columns, not the ORM entity: an agent checking in hourly always misses the
+        # cache, so this runs once per check-in. Ended by COMMIT, not the pool's ROLLBACK:
+        # psycopg drops the connection's prepared statements on a ROLLBACK, and the ingest
+        # that follows on the same pooled connection would plan every statement again.
+        with self._sessions.begin() as session:
+            found = session.connection().execute(_CALLER, {"digest": digest}).first()
+        if found is None or found.revoked_at is not None:
             raise Refused(401, "invalid_credential", "kredensial tidak dikenal atau dicabut")
-        row, code = found
-        return Caller(row.id, row.site_id, code, row.kind, row.asset_id)
+        return Caller(found.id, found.site_id, found.code, found.kind, found.asset_id)
 
     def revoke(self, credential_id: int) -> bool:
         """Revoke a credential; False when there is no such live credential."""
@@ -163,6 +162,16 @@ class EnrolmentService:
         if found is None:
             raise RegisterError(f"situs {code!r} tidak dikenal")
         return found
+
+
+_CREDENTIALS = CredentialRow.__table__.c
+_CALLER = (
+    select(_CREDENTIALS.id, _CREDENTIALS.site_id, SiteRow.__table__.c.code, _CREDENTIALS.kind,
+           _CREDENTIALS.asset_id, _CREDENTIALS.revoked_at)
+    .join_from(CredentialRow.__table__, SiteRow.__table__,
+               SiteRow.__table__.c.id == _CREDENTIALS.site_id)
+    .where(_CREDENTIALS.secret_hash == bindparam("digest"))
+)  # fmt: skip
 
 
 def _check_token(row: EnrolmentTokenRow | None, now: datetime) -> EnrolmentTokenRow:

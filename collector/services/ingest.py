@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.register import RegisterRepository, StoredSection
 from collector.domain.changes import ChangeKind, diff_sections
@@ -31,10 +31,10 @@ from collector.domain.identity import (
 )
 from collector.domain.register import classify_asset
 from collector.errors import Refused
+from collector.ingest.hashing import hash_section
 from collector.ingest.validate import Validator
 from collector.services.enrolment import Caller
 from collector.services.projection import asset_summary, derived_rows
-from schemas.hashing import section_hash
 
 Clock = Callable[[], datetime]
 NOT_SECTIONS = frozenset({"schema_version", "source"})
@@ -56,8 +56,8 @@ class IngestResult:
 class IngestService:
     """Stores observations from agents and pollers into the register."""
 
-    def __init__(self, sessions: sessionmaker[Session], validate: Validator, clock: Clock):
-        self._sessions = sessions
+    def __init__(self, engine: Engine, validate: Validator, clock: Clock):
+        self._engine = engine
         self._validate = validate
         self._clock = clock
         self._catalogue: dict[str, int] = {}
@@ -68,8 +68,8 @@ class IngestService:
         self._validate(document)
         learned: dict[str, int] = {}
         try:
-            with self._sessions.begin() as session:
-                repo = RegisterRepository(session)
+            with self._engine.begin() as connection:
+                repo = RegisterRepository(connection)
                 result = self._store(repo, document, caller, size_bytes, learned)
         except IntegrityError as exc:  # a concurrent replay of the same submission id won
             if "submission_id" in str(exc.orig) or "observations" in str(exc.orig):
@@ -111,6 +111,11 @@ class IngestService:
             settled = False
         full_required = _omitted_mismatch(document, known) or (created and not source["full"])
         changed = {n: s for n, s in sent.items() if known.get(n) != s.hash or n == "status"}
+        summary = {**asset_summary(document), "last_seen": now, "last_source": source["kind"]}
+        if settled and list(changed) == ["status"]:  # the unchanged check-in, most of them
+            observation = _observation(document, asset_id, caller, size, now)
+            repo.check_in(asset_id, changed["status"], summary, observation, now)
+            return IngestResult(asset_id, False, full_required, 0, 0)
         old = repo.section_contents(
             asset_id, [n for n in changed if n in known and n not in NO_HISTORY]
         )
@@ -123,8 +128,7 @@ class IngestService:
         self._project(repo, asset_id, {n: s.content for n, s in changed.items()}, learned)
         if not settled:
             repo.replace_keys(asset_id, source["kind"], {(k.kind.value, k.value) for k in observed})
-        repo.update_asset(asset_id, {**asset_summary(document), "last_seen": now,
-                                     "last_source": source["kind"]})  # fmt: skip
+        repo.update_asset(asset_id, summary)
         repo.add_changes(asset_id, changes)
         repo.add_conflicts(asset_id, conflicts)
         repo.add_observation(_observation(document, asset_id, caller, size, now))
@@ -199,7 +203,7 @@ class IngestService:
             products = {item.key: (item.name, item.publisher) for item in rows.installations}
             ids = self._software_ids(repo, products, learned)
             repo.replace_installations(
-                asset_id, [item.row(ids[item.key]) for item in rows.installations]
+                asset_id, [(ids[item.key], *item.columns) for item in rows.installations]
             )
         if rows.disks is not None:
             repo.replace_disks(asset_id, rows.disks)
@@ -262,7 +266,7 @@ def _hashed_sections(document: Mapping[str, Any]) -> dict[str, StoredSection]:
     for name, value in document.items():
         if name in NOT_SECTIONS:
             continue
-        digest = section_hash(value)
+        digest = hash_section(value)
         if name in declared and declared[name] != digest:
             raise Refused(422, "hash_mismatch", f"hash bagian {name} tidak cocok dengan isinya")
         sections[name] = StoredSection(digest, value)

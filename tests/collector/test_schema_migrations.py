@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stderr
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect, text
 
 from collector.adapters.db.engine import open_engine
-from collector.adapters.db.migrate import OutdatedSchemaError, current_revision, head_revision
+from collector.adapters.db.migrate import (
+    OutdatedSchemaError,
+    current_revision,
+    downgrade,
+    head_revision,
+    upgrade,
+)
 from collector.adapters.db.models import Base
 from collector.bootstrap import build_services
 from collector.config import load_config
@@ -43,3 +50,74 @@ def test_serve_refuses_an_empty_database_until_upgraded(empty_url: str, tmp_path
     assert set(inspect(engine).get_table_names()) >= set(Base.metadata.tables)
     engine.dispose()
     build_services(config).close()
+
+
+def _software_foreign_keys(engine: Engine) -> list[list[str]]:
+    return [
+        fk["constrained_columns"]
+        for fk in inspect(engine).get_foreign_keys("installations")
+        if fk["referred_table"] == "software"
+    ]
+
+
+def _content_compression(engine: Engine) -> str:
+    """asset_sections.content's column compression on PostgreSQL ('l' lz4, '' default)."""
+    with engine.connect() as connection:
+        found = connection.execute(
+            text(
+                "SELECT attcompression FROM pg_attribute"
+                " WHERE attrelid = 'asset_sections'::regclass AND attname = 'content'"
+            )
+        ).scalar_one()
+    return str(found)
+
+
+def _seed_installation(engine: Engine) -> None:
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO sites (id, code, name, created_at) VALUES (1, 'S', 's', :now)"),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO assets (id, site_id, kind, status, needs_review, first_seen,"
+                " last_seen, last_source) VALUES (1, 1, 'pc', 'active', false, :now, :now, 'agent')"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text("INSERT INTO software (id, key, name) VALUES (7, 'vim\x1f', 'vim')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO installations (asset_id, software_id, display_name, source)"
+                " VALUES (1, 7, 'vim', 'dpkg')"
+            )
+        )
+
+
+def test_0002_drops_the_catalogue_key_and_keeps_the_rows(empty_url: str) -> None:
+    engine = open_engine(empty_url)
+    try:
+        upgrade(engine, "0001")
+        _seed_installation(engine)
+        assert _software_foreign_keys(engine) == [["software_id"]]
+        upgrade(engine)
+        assert _software_foreign_keys(engine) == []
+        assert "ix_installations_software_id" in {
+            index["name"] for index in inspect(engine).get_indexes("installations")
+        }
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT asset_id, software_id, display_name FROM installations")
+            ).all()
+        assert [tuple(row) for row in rows] == [(1, 7, "vim")]
+        if engine.dialect.name == "postgresql":
+            assert _content_compression(engine) == "l"
+        downgrade(engine, "0001")
+        assert _software_foreign_keys(engine) == [["software_id"]]
+        if engine.dialect.name == "postgresql":
+            assert _content_compression(engine) == ""
+    finally:
+        engine.dispose()

@@ -32,9 +32,14 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine) -> None:
-    """Apply every pending migration."""
-    command.upgrade(_config(engine), "head")
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply every pending migration (up to ``revision``, the newest by default)."""
+    command.upgrade(_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo the migrations after ``revision``."""
+    command.downgrade(_config(engine), revision)
 
 
 class OutdatedSchemaError(RuntimeError):

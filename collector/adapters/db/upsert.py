@@ -1,30 +1,37 @@
-"""INSERT ... ON CONFLICT DO NOTHING for whichever of SQLite and PostgreSQL the session uses."""
+"""INSERT ... ON CONFLICT for whichever of SQLite and PostgreSQL the connection speaks."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 
 def upsert_row(
-    session: Session, table: Any, values: dict[str, Any], conflict: Sequence[str]
+    connection: Connection, table: Table, values: dict[str, Any], conflict: Sequence[str]
 ) -> None:
     """Insert the row, or update its other columns where it collides on ``conflict``."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(values)
-    updates = {k: statement.excluded[k] for k in values if k not in conflict}
-    session.execute(statement.on_conflict_do_update(index_elements=list(conflict), set_=updates))
+    statement = _upsert(connection.dialect.name, table, tuple(values), tuple(conflict))
+    connection.execute(statement, values)
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table, columns: tuple[str, ...], conflict: tuple[str, ...]) -> Any:
+    """The upsert of those columns, built once per shape (the values are bound at execution)."""
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    updates = {k: statement.excluded[k] for k in columns if k not in conflict}
+    return statement.on_conflict_do_update(index_elements=list(conflict), set_=updates)
 
 
 def insert_ignoring_conflicts(
-    session: Session, table: Any, rows: Sequence[dict[str, Any]], conflict: Sequence[str]
+    connection: Connection, table: Table, rows: Sequence[dict[str, Any]], conflict: Sequence[str]
 ) -> None:
     """Insert the rows, skipping those that collide on the ``conflict`` columns."""
     if not rows:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
-    session.execute(statement, list(rows))
+    connection.execute(statement, list(rows))
