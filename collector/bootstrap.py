@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from collector.adapters.db.engine import open_engine, session_factory
 from collector.adapters.db.migrate import require_current
 from collector.adapters.db.models import AssetRow, SiteRow
 from collector.adapters.metrics import IngestMetrics, RegisterGauges
+from collector.adapters.sealing import SecretBox, load_key
 from collector.adapters.snmp.client import Budget, PysnmpReader
 from collector.adapters.snmp.credentials import Credential
 from collector.adapters.snmp.observe import observe_device
@@ -28,6 +30,7 @@ from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.enrolment import EnrolmentService
 from collector.services.ingest import IngestService
+from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
 from collector.services.register import RegisterQueries
 from collector.services.users import UserService
@@ -53,6 +56,7 @@ class Services:
     registry: CollectorRegistry
     metrics: IngestMetrics
     limits: BodyLimits
+    poll_targets: PollTargetService
 
     def database_ok(self) -> bool:
         try:
@@ -82,6 +86,7 @@ def build_services(
     sessions = session_factory(engine)
     registry = CollectorRegistry()
     registry.register(RegisterGauges(lambda: _asset_counts(engine)))
+    box = functools.cache(functools.partial(secret_box, config))  # the key file: on first use
     return Services(
         engine=engine,
         sessions=sessions,
@@ -93,7 +98,14 @@ def build_services(
         registry=registry,
         metrics=IngestMetrics(registry),
         limits=BodyLimits(config.max_body_bytes, config.max_document_bytes),
+        poll_targets=PollTargetService(sessions, box, clock),
     )
+
+
+def secret_box(config: CollectorConfig) -> SecretBox:
+    """The box that seals and unseals poller secrets with this collector's key."""
+    prepare_data_dir(config)
+    return SecretBox(load_key(config.secret_key, config.data_dir))
 
 
 def _asset_counts(engine: Engine) -> Mapping[tuple[str, str], int]:

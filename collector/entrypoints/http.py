@@ -288,6 +288,46 @@ async def _read_capped(request: web.Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+MAX_SETTINGS_BODY = 64 * 1024
+
+
+async def list_poll_credentials(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    found = await _call(request.app[SERVICES].poll_targets.list_credentials, viewer)
+    return _json({"items": [asdict(item) for item in found]})
+
+
+async def put_poll_credential(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    body = await _json_body(request, MAX_SETTINGS_BODY)
+    service = request.app[SERVICES].poll_targets
+    stored = await _call(service.put_credential, viewer, request.match_info["name"], body)
+    return _json(asdict(stored))
+
+
+async def delete_poll_credential(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    service = request.app[SERVICES].poll_targets
+    await _call(service.delete_credential, viewer, request.match_info["name"])
+    return web.Response(status=204)
+
+
+async def list_poll_targets(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    service = request.app[SERVICES].poll_targets
+    found = await _call(service.list_targets, viewer, request.query.get("site"))
+    return _json({"items": found})
+
+
+async def put_poll_targets(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    body = await _json_body(request, MAX_SETTINGS_BODY)
+    service = request.app[SERVICES].poll_targets
+    found = await _call(service.put_site_targets, viewer, request.match_info["site"],
+                        body.get("targets"), body.get("credentials"))  # fmt: skip
+    return _json({"items": found})
+
+
 def build_app(services: Services) -> web.Application:
     """The aiohttp application over ready services (the caller owns their lifetime)."""
     # The body stays compressed until decode_document inflates it under its own limit, so a
@@ -309,4 +349,9 @@ def build_app(services: Services) -> web.Application:
     app.router.add_get("/api/v1/assets/export", export_register)
     app.router.add_post("/api/v1/assets/import", import_register)
     app.router.add_get("/api/v1/assets/{asset_id}", get_asset)
+    app.router.add_get("/api/v1/snmp/credentials", list_poll_credentials)
+    app.router.add_put("/api/v1/snmp/credentials/{name}", put_poll_credential)
+    app.router.add_delete("/api/v1/snmp/credentials/{name}", delete_poll_credential)
+    app.router.add_get("/api/v1/snmp/targets", list_poll_targets)
+    app.router.add_put("/api/v1/snmp/targets/{site}", put_poll_targets)
     return app

@@ -86,8 +86,46 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [{"name": "asset_id", "in": "path", "required": True,
                                 "schema": {"type": "integer"}}],
                 "responses": {"200": {"description": "the asset"}, **errors}}},
+            "/api/v1/snmp/credentials": {"get": {
+                "summary": "SNMP credentials the pollers try, without their secrets (admin)",
+                "security": [{"bearer": []}],
+                "responses": {"200": {"description": "the credentials"}, **errors,
+                              "403": _ERROR}}},
+            "/api/v1/snmp/credentials/{name}": {
+                "put": {
+                    "summary": "Create or replace a credential; secrets sealed (central admin)",
+                    "security": [{"bearer": []}],
+                    "parameters": [_path("name")],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/SnmpCredential"}}}},
+                    "responses": {"200": {"description": "stored (no secrets shown)"},
+                                  **errors, "403": _ERROR}},
+                "delete": {
+                    "summary": "Remove a credential no target uses (central admin)",
+                    "security": [{"bearer": []}],
+                    "parameters": [_path("name")],
+                    "responses": {"204": {"description": "removed"}, **errors,
+                                  "403": _ERROR}}},
+            "/api/v1/snmp/targets": {"get": {
+                "summary": "SNMP targets per site, within the caller's site (admin)",
+                "security": [{"bearer": []}],
+                "parameters": [_query("site", "site code")],
+                "responses": {"200": {"description": "the targets"}, **errors,
+                              "403": _ERROR}}},
+            "/api/v1/snmp/targets/{site}": {"put": {
+                "summary": "Replace a site's SNMP targets (hosts, HOST:PORT, ranges) (admin)",
+                "security": [{"bearer": []}],
+                "parameters": [_path("site")],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/SnmpTargets"}}}},
+                "responses": {"200": {"description": "the site's targets"}, **errors,
+                              "403": _ERROR}}},
         },
     }  # fmt: skip
+
+
+def _path(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
 def _components() -> dict[str, Any]:
@@ -106,5 +144,17 @@ def _components() -> dict[str, Any]:
                 "status": {"const": "accepted"}, "asset_id": {"type": "integer"},
                 "created": {"type": "boolean"}, "full_required": {"type": "boolean"},
                 "changes": {"type": "integer"}, "conflicts": {"type": "integer"}}},
+            "SnmpCredential": {"type": "object", "description": "v2c: community; v3 (authPriv): "
+                               "user, auth_protocol, auth_key, priv_protocol, priv_key",
+                               "properties": {
+                "community": {"type": "string"}, "user": {"type": "string"},
+                "auth_protocol": {"enum": ["sha", "sha224", "sha256", "sha384", "sha512"]},
+                "auth_key": {"type": "string"},
+                "priv_protocol": {"enum": ["aes", "aes192", "aes256"]},
+                "priv_key": {"type": "string"}}},
+            "SnmpTargets": {"type": "object", "required": ["targets", "credentials"],
+                            "properties": {
+                "targets": {"type": "array", "items": {"type": "string"}},
+                "credentials": {"type": "array", "items": {"type": "string"}}}},
         },
     }  # fmt: skip

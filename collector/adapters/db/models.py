@@ -268,3 +268,31 @@ class ApiTokenRow(Base):
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(When)
     revoked_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class PollCredentialRow(Base):
+    """A named SNMP credential the pollers try; its secrets sealed (collector/adapters/sealing)."""
+
+    __tablename__ = "poll_credentials"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    protocol: Mapped[str] = mapped_column(String(8))  # snmp
+    version: Mapped[str] = mapped_column(String(8))  # v2c, v3
+    user: Mapped[str | None] = mapped_column(String(64))
+    auth_protocol: Mapped[str | None] = mapped_column(String(16))
+    priv_protocol: Mapped[str | None] = mapped_column(String(16))
+    sealed: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(When)
+
+
+class PollTargetRow(Base):
+    """A host, HOST:PORT or range a site's poller covers, with the credential names to try."""
+
+    __tablename__ = "poll_targets"
+    __table_args__ = (UniqueConstraint("site_id", "protocol", "spec"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    protocol: Mapped[str] = mapped_column(String(8))
+    spec: Mapped[str] = mapped_column(String(128))
+    credentials: Mapped[list[str]] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(When)

@@ -85,7 +85,7 @@ def parse_targets(
 ) -> TargetPlan:
     """The plan in parsed TOML data."""
     credentials = {
-        entry.get("name", ""): _credential(entry, unseal, environ)
+        entry.get("name", ""): parse_credential(entry, unseal, environ)
         for entry in _tables(data, "credentials")
     }
     sites = tuple(_site(entry, credentials) for entry in _tables(data, "sites"))
@@ -169,7 +169,10 @@ def _strings(value: object) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
-def _credential(entry: Mapping[str, Any], unseal: Unseal, environ: Mapping[str, str]) -> Credential:
+def parse_credential(
+    entry: Mapping[str, Any], unseal: Unseal, environ: Mapping[str, str]
+) -> Credential:
+    """A credential from its table: a v2c community, or a v3 user when ``user`` is present."""
     name = str(entry.get("name", "")).strip()
     if not name:
         raise TargetsError("setiap [[credentials]] perlu 'name'")
