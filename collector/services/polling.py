@@ -129,6 +129,9 @@ class SnmpPoller:
                 return PollOutcome(address, "failed", message="melebihi batas waktu perangkat")
             except SnmpError as exc:
                 return PollOutcome(address, "failed", message=str(exc))
+            except Exception as exc:  # one device's fault must not end the round
+                log.exception("%s:%s: poll failed", *address)
+                return PollOutcome(address, "failed", message=f"{type(exc).__name__}: {exc}"[:300])
 
     async def _observe_and_deliver(
         self, address: Address, credentials: Sequence[Credential], site: str, deliver: Deliver

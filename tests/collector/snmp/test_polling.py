@@ -117,3 +117,21 @@ def test_a_damaged_memory_file_is_ignored(tmp_path: Path) -> None:
     (tmp_path / "memory.json").write_text("{not json")
     memory = CredentialMemory(tmp_path / "memory.json")
     assert memory.order("X", A, CREDENTIALS) == list(CREDENTIALS)
+
+
+def test_a_device_whose_document_is_refused_does_not_end_the_round() -> None:
+    devices = {A: FakeDevice("right"), B: FakeDevice("right")}
+    site = SiteTargets("X", (A, B), CREDENTIALS)
+    stored: list[str] = []
+
+    async def deliver(document: dict[str, Any]) -> int:
+        if document["source"]["target"].startswith("127.0.0.1:"):
+            raise ValueError("dokumen ditolak")
+        stored.append(document["source"]["target"])
+        return 7
+
+    outcomes = asyncio.run(_poller(devices, CredentialMemory(None)).poll_site(site, deliver))
+    assert [(o.result, o.asset_id, o.message) for o in outcomes] == [
+        ("failed", None, "ValueError: dokumen ditolak"), ("ok", 7, None),
+    ]  # fmt: skip
+    assert stored == ["127.0.0.2:16100"]
