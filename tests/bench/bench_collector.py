@@ -40,6 +40,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -88,6 +89,7 @@ class Fleet:
     packages: int
     full_sizes: tuple[int, int]
     unchanged_sizes: tuple[int, int]
+    rows: tuple[tuple[Any, ...], ...]  # agent 0's packages as installation rows (raw baseline)
 
 
 @dataclass
@@ -250,6 +252,7 @@ def build_fleet(base: Collected, count: int, rounds: int) -> Fleet:
         len(sample.get("softwares") or []),
         (full_json, len(agents[0].full)),
         (delta_json, len(agents[0].unchanged[0]) if rounds else 0),
+        tuple(package_rows(base)),
     )
 
 
@@ -585,7 +588,67 @@ def run_database(
         results = asyncio.run(drive(target, fleet, args.concurrency))
         if any(result.tally.errors for result in results):
             print(f"  collector log (end):\n{log_tail(log, 2000)}")
+        if kind == "postgresql" and fleet.rows:
+            stop_collector(process)
+            rate = raw_baseline(postgres_dsn(url), fleet.rows, len(fleet.agents), args.concurrency)
+            rows, connections = len(fleet.rows), args.concurrency
+            print(f"  raw baseline: {rate:.1f} inventories/s (DELETE + COPY of {rows} rows"
+                  f" per inventory, {connections} connections)")  # fmt: skip
     return results
+
+
+# --- the raw baseline ---------------------------------------------------------------------
+
+RAW_TABLE = """CREATE TABLE bench_raw_installations (
+    id bigserial PRIMARY KEY, asset_id bigint NOT NULL, software_id bigint NOT NULL,
+    display_name varchar(256) NOT NULL, version varchar(256), arch varchar(64),
+    source varchar(16) NOT NULL)"""
+RAW_INDEXES = (
+    "CREATE INDEX ON bench_raw_installations (asset_id)",
+    "CREATE INDEX ON bench_raw_installations (software_id)",
+)
+RAW_DELETE = "DELETE FROM bench_raw_installations WHERE asset_id = %s"
+RAW_COPY = (
+    "COPY bench_raw_installations (asset_id, software_id, display_name, version, arch, source)"
+    " FROM STDIN"
+)
+
+
+def package_rows(base: Collected) -> list[tuple[int, str, str | None, str | None, str]]:
+    """(software id, name, version, arch, source) for each package of this machine."""
+    softwares = base.sections.get("softwares") or []
+    return [
+        (number, str(item.get("name", ""))[:256], item.get("version"), item.get("arch"),
+         str(item.get("source", "other")))
+        for number, item in enumerate(softwares, 1)
+    ]  # fmt: skip
+
+
+def raw_baseline(
+    dsn: str, rows: Sequence[tuple[Any, ...]], inventories: int, threads: int
+) -> float:
+    """Inventories/s of the bare write a full inventory needs: one transaction per inventory
+    that replaces an asset's installation rows (DELETE + COPY) in a table shaped like ours,
+    ``threads`` connections at once: the floor the collector is compared with."""
+    with psycopg.connect(dsn, autocommit=True) as db:
+        db.execute("DROP TABLE IF EXISTS bench_raw_installations")
+        db.execute(RAW_TABLE)
+        for index in RAW_INDEXES:
+            db.execute(index)
+
+    def write(asset_ids: Sequence[int]) -> None:
+        with psycopg.connect(dsn) as db:
+            for asset_id in asset_ids:
+                with db.transaction():
+                    db.execute(RAW_DELETE, (asset_id,))
+                    with db.cursor().copy(RAW_COPY) as copy:
+                        for row in rows:
+                            copy.write_row((asset_id, *row))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(write, [range(i, inventories, threads) for i in range(threads)]))
+    return inventories / (time.perf_counter() - started)
 
 
 # --- report -------------------------------------------------------------------------------
