@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import random
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.peer_processes import log_tail, stop_process
 from tests.snmp_wire import encode_get_request, encode_string_response, read_header
 
 LOOPBACK = "127.0.0.1"
@@ -34,7 +34,6 @@ SNMPSIM = Path(sys.executable).parent / "snmpsim-command-responder"
 SYS_DESCR = "1.3.6.1.2.1.1.1.0"
 SYS_NAME = "1.3.6.1.2.1.1.5.0"
 READY_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 10.0
 PROBE_TIMEOUT_S = 0.5
 RECORD_SUFFIX = ".snmprec"
 
@@ -64,14 +63,6 @@ def answers_get(host: str, port: int, community: str, oid: str = SYS_DESCR) -> b
         return False
 
 
-def log_tail(path: Path, lines: int = 40) -> str:
-    """The last lines a peer wrote to its log file, for error messages."""
-    if not path.exists():
-        return "(no log)"
-    text = path.read_text(encoding="utf-8", errors="replace")
-    return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
-
-
 def wait_until_answers(
     process: subprocess.Popen[bytes],
     address: tuple[str, int],
@@ -89,18 +80,6 @@ def wait_until_answers(
             return
         time.sleep(0.1)
     raise RuntimeError(f"peer did not answer within {timeout:.0f} s:\n{log_tail(log)}")
-
-
-def stop_process(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT_S) -> None:
-    """Stop one process by its pid: SIGTERM, and SIGKILL when it outlives ``timeout``."""
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=timeout)
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import signal
 import socket
 import subprocess
 import tempfile
@@ -18,9 +17,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.peer_processes import log_tail, stop_process
+
 LOOPBACK = "127.0.0.1"
 READY_TIMEOUT_S = 20.0
-STOP_TIMEOUT_S = 10.0
 PROBE_TIMEOUT_S = 1.0
 SSH_BANNER = b"SSH-2.0-"
 # Compiled into Debian's sshd: as root it refuses to start without this (empty) directory,
@@ -79,13 +79,6 @@ def ssh_banner(host: str, port: int) -> bytes:
         return b""
 
 
-def log_tail(path: Path, lines: int = 30) -> str:
-    """The end of sshd's log, for error messages."""
-    if not path.exists():
-        return "(tidak ada log)"
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) or "(log kosong)"
-
-
 def wait_for_banner(process: subprocess.Popen[bytes], address: tuple[str, int], log: Path) -> None:
     """Return once sshd greets with its SSH banner; RuntimeError with its log otherwise."""
     deadline = time.monotonic() + READY_TIMEOUT_S
@@ -96,18 +89,6 @@ def wait_for_banner(process: subprocess.Popen[bytes], address: tuple[str, int], 
             return
         time.sleep(0.05)
     raise RuntimeError(f"sshd tidak menjawab dalam {READY_TIMEOUT_S:.0f} s:\n{log_tail(log)}")
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM by pid, SIGKILL when it outlives the timeout."""
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=STOP_TIMEOUT_S)
 
 
 @dataclass
