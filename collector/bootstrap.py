@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,14 @@ from collector.adapters.snmp.observe import observe_device
 from collector.adapters.snmp.profile import PROFILES, load_profiles
 from collector.adapters.snmp.reader import SnmpReader
 from collector.adapters.snmp.targets import TargetPlan
+from collector.adapters.ssh.catalogue import cli_parsers
+from collector.adapters.ssh.credentials import SshCredential
+from collector.adapters.ssh.hostkeys import Address, HostKeyPolicy, HostKeyStore, fetch_host_key
+from collector.adapters.ssh.linux import observe_linux_blocking
+from collector.adapters.ssh.observe import Where
+from collector.adapters.ssh.profile import PROFILES as SSH_PROFILES
+from collector.adapters.ssh.profile import load_ssh_profiles
+from collector.adapters.ssh.session import SshSessions
 from collector.config import CollectorConfig
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
@@ -33,6 +42,7 @@ from collector.services.ingest import IngestService
 from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
 from collector.services.register import RegisterQueries
+from collector.services.ssh_polling import SshPoller
 from collector.services.users import UserService
 
 Clock = Callable[[], datetime]
@@ -140,3 +150,37 @@ def build_snmp_poller(
 
     memory = CredentialMemory(config.data_dir / "snmp-credentials.json" if remember else None)
     return SnmpPoller(open_reader, observe, memory, clock, concurrency=concurrency)
+
+
+def build_ssh_poller(
+    config: CollectorConfig,
+    clock: Clock = utc_now,
+    *,
+    concurrency: int = 32,
+    remember: bool = True,
+    host_keys: HostKeyPolicy | None = None,
+    key_timeout: float = 10.0,
+) -> SshPoller:
+    """The SSH poller: the shipped profiles, netmiko sessions in threads, host keys pinned on
+    first use in the data directory (or checked against ``host_keys``, e.g. a known_hosts
+    file) and the remembered credentials (neither kept when remember is False)."""
+    registry = load_ssh_profiles(SSH_PROFILES, cli_parsers())
+    sessions = SshSessions(concurrency)
+    data = config.data_dir
+    pins = host_keys or HostKeyStore(data / "ssh-host-keys.json" if remember else None)
+
+    async def check_host_key(site: str, address: Address) -> str:
+        seen = await asyncio.to_thread(fetch_host_key, address, key_timeout)
+        pins.verify(site, address, seen)
+        return seen.fingerprint
+
+    async def observe_linux(
+        address: Address, credential: SshCredential, expected_key: str | None, where: Where
+    ) -> dict[str, Any]:
+        blocking = observe_linux_blocking
+        return await asyncio.to_thread(blocking, address, credential, expected_key, where)
+
+    memory = CredentialMemory(data / "ssh-credentials.json" if remember else None)
+    return SshPoller(registry, sessions.run, check_host_key, observe_linux=observe_linux,
+                     memory=memory, clock=clock, concurrency=concurrency,
+                     poller_version=__version__)  # fmt: skip

@@ -2,13 +2,18 @@
 
 ``poll`` reads the targets file, polls every site's devices and ingests what they say through
 the one ingest path, once (``--once``) or every interval. ``poll --snmp HOST[:PORT] ... --print``
-polls one device and prints its observation document without touching the database.
+polls one device and prints its observation document without touching the database;
+``poll --ssh HOST[:PORT] --device-type TYPE --username U (--password-env VAR | --key FILE)
+--print`` does the same over SSH (``--device-type linux_agentless`` for a Linux host read
+without agent). Refused input, and a host key that differs from ``--known-hosts``, exit 2;
+a device that cannot be polled exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -19,7 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from collector.adapters.sealing import SecretBox, load_key
 from collector.adapters.snmp.credentials import (
     AuthProtocol,
     Community,
@@ -27,11 +31,29 @@ from collector.adapters.snmp.credentials import (
     PrivProtocol,
     V3User,
 )
-from collector.adapters.snmp.targets import SiteTargets, TargetPlan, expand, load_targets
-from collector.bootstrap import Services, build_services, build_snmp_poller, prepare_data_dir
+from collector.adapters.snmp.targets import (
+    SiteTargets,
+    TargetPlan,
+    TargetsError,
+    expand,
+    load_targets,
+)
+from collector.adapters.ssh.credentials import SshCredential
+from collector.adapters.ssh.hostkeys import HostKeyError, KnownHostsFile
+from collector.adapters.ssh.profile import SshProfileError
+from collector.bootstrap import (
+    Services,
+    build_services,
+    build_snmp_poller,
+    build_ssh_poller,
+    secret_box,
+)
 from collector.config import CollectorConfig, ConfigError
 from collector.services.enrolment import Caller
 from collector.services.polling import Deliver, PollOutcome, SnmpPoller
+from collector.services.ssh_polling import HOST_KEY_CHANGED, SshSite, SshTarget
+
+SSH_PORT = 22
 
 log = logging.getLogger("asetik.collector.poll")
 
@@ -52,6 +74,22 @@ def add_commands(commands: Any) -> None:
     poll.add_argument("--auth-key-env", metavar="VAR", help="variable holding the auth key")
     poll.add_argument("--priv-protocol", default="aes", choices=[p.value for p in PrivProtocol])
     poll.add_argument("--priv-key-env", metavar="VAR", help="variable holding the priv key")
+    poll.add_argument("--ssh", metavar="HOST[:PORT]", help="poll this one SSH device (--print)")
+    poll.add_argument("--device-type", help="netmiko device_type, or linux_agentless (--ssh)")
+    poll.add_argument("--username", help="SSH user (--ssh)")
+    poll.add_argument("--password-env", metavar="VAR", help="variable holding the SSH password")
+    poll.add_argument("--key", type=Path, metavar="FILE", help="SSH private key file")
+    poll.add_argument(
+        "--known-hosts",
+        type=Path,
+        metavar="FILE",
+        help="accept only host keys listed here (default: trust on first use)",
+    )
+    poll.add_argument(
+        "--legacy-algorithms",
+        action="store_true",
+        help="allow CBC ciphers and SHA-1/MD5 MACs for old devices (--ssh)",
+    )
     secret = commands.add_parser("secret", help="sealed secrets").add_subparsers(
         dest="action", required=True)  # fmt: skip
     seal = secret.add_parser("seal", help="seal a secret (stdin, or --env VAR) for targets files")
@@ -59,30 +97,44 @@ def add_commands(commands: Any) -> None:
 
 
 def run_poll(config: CollectorConfig, args: argparse.Namespace) -> int:
+    if args.ssh:
+        if not args.print or args.snmp:
+            raise ConfigError("--ssh hanya bersama --print (satu perangkat, tanpa basis data)")
+        return asyncio.run(_print_one_ssh(config, args))
     if args.snmp:
         if not args.print:
             raise ConfigError("--snmp hanya bersama --print (satu perangkat, tanpa basis data)")
         return asyncio.run(_print_one(config, args))
     if args.print:
-        raise ConfigError("--print perlu --snmp HOST[:PORT]")
+        raise ConfigError("--print perlu --snmp HOST[:PORT] atau --ssh HOST[:PORT]")
     if not 1 <= args.concurrency <= 1024:
         raise ConfigError("--concurrency harus 1..1024")
-    prepare_data_dir(config)
-    box = SecretBox(load_key(config.secret_key, config.data_dir))
-    plan = load_targets(args.targets or config.data_dir / "targets.toml", box.unseal, os.environ)
+    read_plan = _file_plan(config, args.targets)
     services = build_services(config)
     try:
-        return asyncio.run(_poll_rounds(config, services, plan, args))
+        return asyncio.run(
+            _poll_rounds(config, services, read_plan or services.poll_targets.plan, args)
+        )
     finally:
         services.close()
+
+
+def _file_plan(config: CollectorConfig, targets: Path | None) -> Callable[[], TargetPlan] | None:
+    """Each round's targets from the file given, or DATA_DIR/targets.toml when it exists
+    (read once now, so a bad file stops here); None: use what was stored over the API."""
+    path = targets or config.data_dir / "targets.toml"
+    if targets is None and not path.exists():
+        return None
+    read = functools.partial(load_targets, path, secret_box(config).unseal, os.environ)
+    read()
+    return read
 
 
 def run_secret_seal(config: CollectorConfig, args: argparse.Namespace) -> int:
     secret = os.environ.get(args.env, "") if args.env else sys.stdin.readline().rstrip("\n")
     if not secret:
         raise ConfigError("rahasia kosong: berikan lewat stdin atau --env VAR")
-    prepare_data_dir(config)
-    print(SecretBox(load_key(config.secret_key, config.data_dir)).seal(secret))
+    print(secret_box(config).seal(secret))
     return 0
 
 
@@ -126,13 +178,16 @@ def _env(name: str | None) -> str:
 
 
 async def _poll_rounds(
-    config: CollectorConfig, services: Services, plan: TargetPlan, args: argparse.Namespace
+    config: CollectorConfig,
+    services: Services,
+    read_plan: Callable[[], TargetPlan],
+    args: argparse.Namespace,
 ) -> int:
+    plan = read_plan()
     poller = build_snmp_poller(config, plan, concurrency=args.concurrency)
-    callers = {site.code: services.enrolment.internal_poller(site.code) for site in plan.sites}
     while True:
         started = time.monotonic()
-        outcomes = await _poll_all(poller, plan, lambda code: _ingester(services, callers[code]))
+        outcomes = await _poll_all(poller, plan, functools.partial(_site_ingester, services))
         counts = Counter(outcome.result for outcome in outcomes)
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "tanpa target"
         line = f"putaran polling selesai dalam {time.monotonic() - started:.1f} s: {summary}"
@@ -141,6 +196,16 @@ async def _poll_rounds(
             return 0 if not counts.get("failed") else 1
         log.info("%s", line)
         await asyncio.sleep(max(1.0, plan.interval_minutes * 60 - (time.monotonic() - started)))
+        plan = _next_plan(read_plan, plan)
+
+
+def _next_plan(read_plan: Callable[[], TargetPlan], current: TargetPlan) -> TargetPlan:
+    """The targets for the next round; a file broken while polling keeps the last good plan."""
+    try:
+        return read_plan()
+    except TargetsError as exc:
+        log.error("target tidak dapat dibaca, putaran berikut memakai daftar lama: %s", exc)
+        return current
 
 
 async def _poll_all(
@@ -155,6 +220,10 @@ async def _poll_all(
     return outcomes
 
 
+def _site_ingester(services: Services, site: str) -> Deliver:
+    return _ingester(services, services.enrolment.internal_poller(site))
+
+
 def _ingester(services: Services, caller: Caller) -> Deliver:
     async def deliver(document: dict[str, Any]) -> int:
         size = len(json.dumps(document, ensure_ascii=False).encode())
@@ -162,3 +231,52 @@ def _ingester(services: Services, caller: Caller) -> Deliver:
         return result.asset_id
 
     return deliver
+
+
+async def _print_one_ssh(config: CollectorConfig, args: argparse.Namespace) -> int:
+    """Poll one SSH device and print its document (nothing remembered, nothing stored)."""
+    target = SshTarget(_ssh_address(args.ssh), args.device_type or "")
+    if not args.device_type:
+        raise ConfigError("--ssh perlu --device-type (mis. cisco_ios, linux_agentless)")
+    try:
+        pins = KnownHostsFile(args.known_hosts) if args.known_hosts else None
+        poller = build_ssh_poller(config, remember=False, host_keys=pins)
+        poller.profile_for(target)
+    except (HostKeyError, SshProfileError) as exc:
+        raise ConfigError(str(exc)) from exc
+    printed: list[dict[str, Any]] = []
+
+    async def show(document: dict[str, Any]) -> None:
+        printed.append(document)
+
+    site = SshSite("-", (target,), (_ssh_credential(args),))
+    outcome = (await poller.poll_site(site, show))[0]
+    if outcome.result != "ok":
+        print(f"asetik-collector: {args.ssh}: {outcome.message}", file=sys.stderr)
+        return 2 if outcome.result == HOST_KEY_CHANGED else 1
+    json.dump(printed[0], sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+def _ssh_address(text: str) -> tuple[str, int]:
+    if "/" in text:
+        raise ConfigError("--ssh menerima satu HOST[:PORT], bukan rentang")
+    try:
+        host, port = next(expand(text))
+    except TargetsError as exc:
+        raise ConfigError(str(exc)) from exc
+    explicit = "]:" in text or (text.count(":") == 1 and not text.startswith("["))
+    return host, port if explicit else SSH_PORT
+
+
+def _ssh_credential(args: argparse.Namespace) -> SshCredential:
+    if not args.username:
+        raise ConfigError("--ssh perlu --username")
+    if bool(args.password_env) == bool(args.key):
+        raise ConfigError("--ssh perlu tepat satu: --password-env VAR atau --key FILE")
+    if args.key and not args.key.is_file():
+        raise ConfigError(f"berkas kunci {args.key} tidak ada")
+    password = _env(args.password_env) if args.password_env else None
+    return SshCredential("cli", args.username, password=password, key_file=args.key,
+                         legacy_algorithms=args.legacy_algorithms)  # fmt: skip

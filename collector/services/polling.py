@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from collector.adapters.snmp.credentials import Credential
 from collector.adapters.snmp.reader import SnmpError, SnmpReader, SnmpTimeoutError
@@ -28,6 +28,16 @@ log = logging.getLogger(__name__)
 Address = tuple[str, int]
 SYS_OBJECT_ID = (1, 3, 6, 1, 2, 1, 1, 2, 0)
 Deliver = Callable[[dict[str, Any]], Awaitable[int | None]]
+
+
+class Labelled(Protocol):
+    """A credential of any poller, known by its label (SNMP here, SSH in ssh_polling)."""
+
+    @property
+    def label(self) -> str: ...
+
+
+L = TypeVar("L", bound=Labelled)
 
 
 class OpenReader(Protocol):
@@ -73,14 +83,12 @@ class CredentialMemory:
             if isinstance(loaded, dict):
                 self._known = {str(k): str(v) for k, v in loaded.items()}
 
-    def order(
-        self, site: str, address: Address, credentials: Sequence[Credential]
-    ) -> list[Credential]:
+    def order(self, site: str, address: Address, credentials: Sequence[L]) -> list[L]:
         """The credentials to try, the one that worked last time first."""
         label = self._known.get(_key(site, address))
         return sorted(credentials, key=lambda c: c.label != label)
 
-    def remember(self, site: str, address: Address, credential: Credential) -> None:
+    def remember(self, site: str, address: Address, credential: Labelled) -> None:
         self._known[_key(site, address)] = credential.label
 
     def save(self) -> None:

@@ -102,3 +102,25 @@ def test_poll_once_fills_the_register_and_a_second_round_changes_nothing(
     remembered = json.loads((collector.data_dir / "snmp-credentials.json").read_text())
     where = f"{snmpsim_corpus.host}:{snmpsim_corpus.port}"
     assert remembered == {f"BBPOM-SBY/{where}": "printer", f"PUSDATIN/{where}": "switch"}
+
+
+def test_poll_without_a_targets_file_polls_what_the_api_stored(
+    db_url: str, tmp_path: Path, snmpsim_corpus: SnmpSim
+) -> None:
+    collector = CollectorProcess(db_url, tmp_path)
+    collector.cli("site", "create", "--code", "BBPOM-SBY", "--name", "BBPOM Surabaya")
+    services = build_services(load_config({}, db=db_url, data_dir=collector.data_dir))
+    try:
+        stored = services.poll_targets
+        stored.put_credential(PUSDATIN, "printer", {"community": PRINTER})
+        where = f"{snmpsim_corpus.host}:{snmpsim_corpus.port}"
+        stored.put_site_targets(PUSDATIN, "BBPOM-SBY", [where], ["printer"])
+        assert not (collector.data_dir / "targets.toml").exists()
+
+        summary = collector.cli("poll", "--once")
+
+        assert summary.endswith("ok 1")
+        assets, total = services.register.list_assets(PUSDATIN, AssetFilter(), Page())
+        assert total == 1 and assets[0].serial == "VNB3J99999"
+    finally:
+        services.close()

@@ -1,0 +1,1 @@
+"""SSH polling: netmiko sessions to network gear, paramiko exec for agentless Linux."""

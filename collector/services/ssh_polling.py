@@ -1,0 +1,168 @@
+"""SSH polling: pin the host key, find the credential a device takes, observe, hand it on.
+
+Like the SNMP poller (polling.py) the SSH poller neither parses nor stores: sessions come from
+``run_session`` (netmiko, collector/adapters/ssh/session.py) or ``observe_linux`` (paramiko,
+agentless Linux), the document from ``observe_outputs``, and ``deliver`` hands it to the one
+ingest path. Per device and poll: the host key is checked first (a changed key refuses the
+poll before any password is sent: outcome ``host_key_changed``, to be recorded as a finding);
+then the credentials are tried in order, the one that worked last time first, each wrong one
+once; the one that works is remembered per site and address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from collector.adapters.ssh.credentials import SshCredential
+from collector.adapters.ssh.hostkeys import Address, HostKeyChangedError, HostKeyError
+from collector.adapters.ssh.observe import SessionOutputs, Where, observe_outputs
+from collector.adapters.ssh.profile import SshProfile, SshProfileError, SshProfileRegistry
+from collector.adapters.ssh.session import SshAuthError, SshSessionError
+from collector.services.polling import CredentialMemory, Deliver, PollOutcome
+
+log = logging.getLogger(__name__)
+
+AGENTLESS_LINUX = "linux_agentless"  # device_type of Linux hosts read with paramiko exec
+HOST_KEY_CHANGED = "host_key_changed"
+
+
+class RunSession(Protocol):
+    async def __call__(
+        self,
+        profile: SshProfile,
+        address: Address,
+        credential: SshCredential,
+        expected_key: str | None,
+    ) -> SessionOutputs: ...
+
+
+class CheckHostKey(Protocol):
+    async def __call__(self, site: str, address: Address) -> str:
+        """The fingerprint the device presents, pinned or checked (or HostKeyChangedError)."""
+        ...
+
+
+class ObserveLinux(Protocol):
+    async def __call__(
+        self, address: Address, credential: SshCredential, expected_key: str | None, where: Where
+    ) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class SshTarget:
+    """A device to poll and how to talk to it (a netmiko device_type or AGENTLESS_LINUX)."""
+
+    address: Address
+    device_type: str
+
+
+@dataclass(frozen=True)
+class SshSite:
+    """One site's SSH targets and the credentials to try, in order."""
+
+    code: str
+    targets: tuple[SshTarget, ...]
+    credentials: tuple[SshCredential, ...]
+
+
+class SshPoller:
+    """Polls the SSH targets of a site with bounded concurrency and a time budget per device."""
+
+    def __init__(
+        self,
+        registry: SshProfileRegistry,
+        run_session: RunSession,
+        check_host_key: CheckHostKey,
+        *,
+        observe_linux: ObserveLinux,
+        memory: CredentialMemory,
+        clock: Callable[[], datetime],
+        concurrency: int = 32,
+        device_budget: float = 180.0,
+        poller_version: str | None = None,
+    ):
+        self._registry = registry
+        self._run = run_session
+        self._check = check_host_key
+        self._linux = observe_linux
+        self._memory = memory
+        self._clock = clock
+        self._slots = asyncio.Semaphore(concurrency)
+        self._budget = device_budget
+        self._version = poller_version
+
+    async def poll_site(self, site: SshSite, deliver: Deliver) -> list[PollOutcome]:
+        """Poll every target of the site; one outcome per target, in target order."""
+        jobs = [self._poll_one(target, site, deliver) for target in site.targets]
+        outcomes = list(await asyncio.gather(*jobs))
+        self._memory.save()
+        return outcomes
+
+    async def _poll_one(self, target: SshTarget, site: SshSite, deliver: Deliver) -> PollOutcome:
+        address = target.address
+        async with self._slots:
+            try:
+                async with asyncio.timeout(self._budget):
+                    return await self._observe_and_deliver(target, site, deliver)
+            except TimeoutError:
+                return PollOutcome(address, "failed", message="melebihi batas waktu perangkat")
+            except HostKeyChangedError as exc:
+                return PollOutcome(address, HOST_KEY_CHANGED, message=str(exc))
+            except (HostKeyError, SshSessionError, SshProfileError) as exc:
+                return PollOutcome(address, "failed", message=str(exc)[:300])
+            except Exception as exc:  # one device's fault must not end the round
+                log.exception("%s:%s: ssh poll failed", *address)
+                return PollOutcome(address, "failed", message=f"{type(exc).__name__}: {exc}"[:300])
+
+    async def _observe_and_deliver(
+        self, target: SshTarget, site: SshSite, deliver: Deliver
+    ) -> PollOutcome:
+        fingerprint = await self._check(site.code, target.address)
+        for credential in self.credential_order(site.code, target.address, site.credentials):
+            where = self._where(target.address, site.code)
+            try:
+                document = await self._observe(target, credential, fingerprint, where)
+            except SshAuthError as exc:
+                log.info("%s", exc)
+                continue
+            self._memory.remember(site.code, target.address, credential)
+            asset_id = await deliver(document)
+            return PollOutcome(target.address, "ok", credential.label, asset_id)
+        return PollOutcome(target.address, "dead", message="tidak ada kredensial yang diterima")
+
+    def profile_for(self, target: SshTarget) -> SshProfile | None:
+        """The profile a target is polled with (None: agentless Linux); SshProfileError for an
+        unknown device_type."""
+        if target.device_type == AGENTLESS_LINUX:
+            return None
+        return self._registry.for_device_type(target.device_type)
+
+    def credential_order(
+        self, site: str, address: Address, credentials: Sequence[SshCredential]
+    ) -> list[SshCredential]:
+        """The credentials to try, the remembered one first."""
+        return self._memory.order(site, address, credentials)
+
+    async def _observe(
+        self, target: SshTarget, credential: SshCredential, fingerprint: str, where: Where
+    ) -> dict[str, Any]:
+        if target.device_type == AGENTLESS_LINUX:
+            return await self._linux(target.address, credential, fingerprint, where)
+        profile = self._registry.for_device_type(target.device_type)
+        outputs = await self._run(profile, target.address, credential, fingerprint)
+        return observe_outputs(profile, self._registry.catalogue, outputs, where)
+
+    def _where(self, address: Address, site: str) -> Where:
+        return Where(
+            target=f"{address[0]}:{address[1]}",
+            site=site,
+            collected_at=self._clock(),
+            submission_id=str(uuid.uuid4()),
+            poller_version=self._version,
+        )
