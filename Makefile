@@ -10,6 +10,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_ARGS_COLLECTOR ?=
 BENCH_ARGS_SNMP ?=
+BENCH_ARGS_SSH ?=
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.asetik-installed
@@ -28,7 +29,8 @@ help:
 	@echo "make test-quick  the tests not marked slow"
 	@echo "make lint        ruff check, ruff format --check, mypy --strict"
 	@echo "make bench       agent vs fusioninventory (BENCH_ARGS), collector ingest (BENCH_ARGS_COLLECTOR),"
-	@echo "                 SNMP poller vs net-snmp and a 2,000-device fleet (BENCH_ARGS_SNMP)"
+	@echo "                 SNMP poller vs net-snmp and a 2,000-device fleet (BENCH_ARGS_SNMP),"
+	@echo "                 SSH poller on replayed devices and agentless Linux (BENCH_ARGS_SSH)"
 	@echo "make clean       remove generated files; make distclean also removes $(VENV)"
 
 $(BIN)/python:
@@ -68,6 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_agent $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_collector $(BENCH_ARGS_COLLECTOR)
 	$(BIN)/python -m tests.bench.bench_snmp $(BENCH_ARGS_SNMP)
+	$(BIN)/python -m tests.bench.bench_ssh $(BENCH_ARGS_SSH)
 
 clean:
 	rm -rf var build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
