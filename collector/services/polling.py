@@ -10,7 +10,6 @@ ones are not retried on every cycle.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -19,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from collector.adapters.site_address_file import SiteAddressFile
 from collector.adapters.snmp.credentials import Credential
 from collector.adapters.snmp.reader import SnmpError, SnmpReader, SnmpTimeoutError
 from collector.adapters.snmp.targets import SiteTargets
@@ -68,35 +68,21 @@ class PollOutcome:
 
 
 class CredentialMemory:
-    """Site and address → label of the credential that last worked, in a small JSON file.
-
-    Keyed by site too: two regional offices may well use the same private address."""
+    """Site and address → label of the credential that last worked, in a small JSON file."""
 
     def __init__(self, path: Path | None):
-        self._path = path
-        self._known: dict[str, str] = {}
-        if path is not None and path.is_file():
-            try:
-                loaded = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                loaded = {}
-            if isinstance(loaded, dict):
-                self._known = {str(k): str(v) for k, v in loaded.items()}
+        self._known = SiteAddressFile(path)
 
     def order(self, site: str, address: Address, credentials: Sequence[L]) -> list[L]:
         """The credentials to try, the one that worked last time first."""
-        label = self._known.get(_key(site, address))
+        label = self._known.get(site, address)
         return sorted(credentials, key=lambda c: c.label != label)
 
     def remember(self, site: str, address: Address, credential: Labelled) -> None:
-        self._known[_key(site, address)] = credential.label
+        self._known.put(site, address, credential.label)
 
     def save(self) -> None:
-        if self._path is None:
-            return
-        draft = self._path.with_suffix(".tmp")
-        draft.write_text(json.dumps(self._known, sort_keys=True), encoding="utf-8")
-        draft.replace(self._path)
+        self._known.save()
 
 
 class SnmpPoller:
@@ -173,7 +159,3 @@ class SnmpPoller:
             except SnmpError as exc:  # v3: wrong user or key is reported, not silent
                 log.info("%s:%s refused %s: %s", *address, credential.label, exc)
         return None
-
-
-def _key(site: str, address: Address) -> str:
-    return f"{site}/{address[0]}:{address[1]}"

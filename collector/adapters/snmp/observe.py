@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from agent.junk import clean_text
+from collector.adapters.device_facts import settle_device
 from collector.adapters.snmp.cells import object_id
 from collector.adapters.snmp.merge import merge_fragments
 from collector.adapters.snmp.mibs.system import SCALARS, SYS_DESCR, SYS_OBJECT_ID
@@ -41,20 +42,6 @@ LIST_LIMITS = {
     "networks": 1024,
     "supplies": 256,
 }
-DEVICE_FIELDS = (
-    "kind",
-    "vendor",
-    "model",
-    "serial",
-    "firmware",
-    "os",
-    "hardware_revision",
-    "description",
-    "location",
-    "contact",
-    "page_count",
-    "profile",
-)
 # What a parser may trip over on data no MIB allows; it loses its sections, not the device.
 _PARSER_FAULTS = (ValueError, TypeError, KeyError, IndexError, ArithmeticError, AttributeError)
 
@@ -203,26 +190,12 @@ def build_document(
     """The document from merged fragments: profile facts, identity, limits and hashes."""
     facts = {"device": {"vendor": profile.vendor, "os": profile.os}}
     merged = merge_fragments([facts, *fragments])
-    identity = _identity(merged.pop("identity", {}), merged)
-    device = {name: merged.get("device", {}).get(name) for name in DEVICE_FIELDS}
-    device.update(kind=profile.kind, profile=profile.id, serial=identity.get("system_serial"))
-    merged["device"] = device
+    identity = settle_device(merged, kind=profile.kind, profile=profile.id)
     sections = {name: _limited(name, value) for name, value in sorted(merged.items())}
     source = {**source, "section_hashes": {n: section_hash(v) for n, v in sections.items()}}
     if errors:
         source["errors"] = list(errors)[:64]
     return {"schema_version": 1, "source": source, "identity": identity, **sections}
-
-
-def _identity(identity: dict[str, Any], merged: Fragment) -> dict[str, Any]:
-    serial = clean_text(merged.get("device", {}).get("serial"))
-    result = {key: value for key, value in identity.items() if value is not None}
-    if serial:
-        result["system_serial"] = serial
-    macs = list(dict.fromkeys(result.pop("mac_addresses", [])))[:1024]
-    if macs:
-        result["mac_addresses"] = macs
-    return result
 
 
 def _limited(name: str, value: Any) -> Any:

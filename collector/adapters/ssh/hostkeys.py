@@ -12,13 +12,14 @@ could still see a password attempt; the session's own check then refuses its out
 
 from __future__ import annotations
 
-import json
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import paramiko
+
+from collector.adapters.site_address_file import SiteAddressFile
 
 Address = tuple[str, int]
 
@@ -83,42 +84,22 @@ class HostKeyStore:
     """Site and address → pinned fingerprint, in a small JSON file (None: memory only)."""
 
     def __init__(self, path: Path | None) -> None:
-        self._path = path
-        self._pinned: dict[str, str] = {}
-        if path is not None and path.is_file():
-            try:
-                loaded = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                loaded = {}
-            if isinstance(loaded, dict):
-                self._pinned = {str(k): str(v) for k, v in loaded.items()}
+        self._pinned = SiteAddressFile(path)
 
     def pinned(self, site: str, address: Address) -> str | None:
         """The fingerprint pinned for the address, None when never seen."""
-        return self._pinned.get(_key(site, address))
+        return self._pinned.get(site, address)
 
     def verify(self, site: str, address: Address, seen: HostKey) -> bool:
         """Pin an unknown key (True: it was new); raise HostKeyChangedError for a different one."""
         pinned = self.pinned(site, address)
         if pinned is None:
-            self._pinned[_key(site, address)] = seen.fingerprint
-            self.save()
+            self._pinned.put(site, address, seen.fingerprint)
+            self._pinned.save()
             return True
         if pinned != seen.fingerprint:
             raise HostKeyChangedError(site, address, pinned, seen.fingerprint)
         return False
-
-    def save(self) -> None:
-        """Write the pins (atomically: a draft file renamed over the old one)."""
-        if self._path is None:
-            return
-        draft = self._path.with_suffix(".tmp")
-        draft.write_text(json.dumps(self._pinned, sort_keys=True, indent=1), encoding="utf-8")
-        draft.replace(self._path)
-
-
-def _key(site: str, address: Address) -> str:
-    return f"{site}/{address[0]}:{address[1]}"
 
 
 class KnownHostsFile:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from agent.junk import clean_text
+from collector.adapters.device_facts import DEVICE_FIELDS as BASE_DEVICE_FIELDS
+from collector.adapters.device_facts import settle_device
 from collector.adapters.snmp.merge import merge_fragments
 from collector.adapters.ssh.parser import CliParser, CommandOutput, Fragment
 from collector.adapters.ssh.profile import CommandSpec, SshProfile
@@ -28,21 +29,7 @@ MAX_UNPARSED = 32
 MAX_UNPARSED_TEXT = 65536
 MAX_ERRORS = 64
 MAX_MODULES = 4096
-DEVICE_FIELDS = (
-    "kind",
-    "vendor",
-    "model",
-    "serial",
-    "firmware",
-    "os",
-    "hardware_revision",
-    "description",
-    "location",
-    "contact",
-    "page_count",
-    "profile",
-    "ssh_host_key",
-)
+DEVICE_FIELDS = (*BASE_DEVICE_FIELDS, "ssh_host_key")
 # What a parser may trip over on text no device should print; it loses its command only.
 _PARSER_FAULTS = (ValueError, TypeError, KeyError, IndexError, ArithmeticError, AttributeError)
 
@@ -135,11 +122,8 @@ def build_document(
     """The document from the merged fragments: profile facts, identity, limits and hashes."""
     facts = {"device": {"vendor": profile.vendor, "os": profile.os}}
     merged = merge_fragments([facts, *reading.fragments])
-    identity = _identity(merged.pop("identity", {}), merged)
-    device = {name: merged.get("device", {}).get(name) for name in DEVICE_FIELDS}
-    device.update(kind=profile.kind, profile=profile.id, serial=identity.get("system_serial"))
-    device["ssh_host_key"] = host_key
-    merged["device"] = device
+    identity = settle_device(merged, kind=profile.kind, profile=profile.id, fields=DEVICE_FIELDS)
+    merged["device"]["ssh_host_key"] = host_key
     if "modules" in merged:
         merged["modules"] = merged["modules"][:MAX_MODULES]
     sections = dict(sorted(merged.items()))
@@ -166,14 +150,3 @@ def source_block(
     if unparsed:
         source["unparsed"] = list(unparsed)[:MAX_UNPARSED]
     return source
-
-
-def _identity(identity: dict[str, Any], merged: Fragment) -> dict[str, Any]:
-    serial = clean_text(merged.get("device", {}).get("serial"))
-    result = {key: value for key, value in identity.items() if value is not None}
-    if serial:
-        result["system_serial"] = serial
-    macs = list(dict.fromkeys(result.pop("mac_addresses", [])))[:1024]
-    if macs:
-        result["mac_addresses"] = macs
-    return result
