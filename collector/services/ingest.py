@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +29,7 @@ from collector.domain.identity import (
     lookup_keys,
     reconcile,
 )
+from collector.domain.installations import Installed, numbered
 from collector.domain.register import classify_asset
 from collector.errors import Refused
 from collector.ingest.hashing import hash_section
@@ -200,27 +201,28 @@ class IngestService:
         """Rewrite the derived tables (installations, disks, interfaces) a section changed."""
         rows = derived_rows(present)
         if rows.installations is not None:
-            products = {item.key: (item.name, item.publisher) for item in rows.installations}
-            ids = self._software_ids(repo, products, learned)
-            repo.replace_installations(
-                asset_id, [(ids[item.key], *item.columns) for item in rows.installations]
-            )
+            ids = self._software_ids(repo, rows.installations, learned)
+            repo.replace_installations(asset_id, numbered(rows.installations, ids))
         if rows.disks is not None:
             repo.replace_disks(asset_id, rows.disks)
         if rows.interfaces is not None:
             repo.replace_interfaces(asset_id, rows.interfaces)
 
     def _software_ids(
-        self,
-        repo: RegisterRepository,
-        products: Mapping[str, tuple[str, str | None]],
-        learned: dict[str, int],
+        self, repo: RegisterRepository, items: Sequence[Installed], learned: dict[str, int]
     ) -> dict[str, int]:
-        """Catalogue ids for the products: from the process's memory of committed ids, else
-        from the database (adding new products); the latter are ``learned`` for after commit."""
+        """Catalogue ids for the items' products: from the process's memory of committed ids,
+        else from the database (adding new products); the latter are ``learned`` for after
+        commit."""
+        known: dict[str, int] = {}
+        missing: dict[str, tuple[str, str | None]] = {}
         with self._catalogue_lock:
-            known = {k: self._catalogue[k] for k in products if k in self._catalogue}
-        missing = {k: v for k, v in products.items() if k not in known}
+            for item in items:
+                software_id = self._catalogue.get(item.key)
+                if software_id is None:
+                    missing[item.key] = (item.name, item.publisher)
+                else:
+                    known[item.key] = software_id
         if missing:
             found = repo.software_ids(missing)
             learned.update(found)

@@ -2,48 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
-from collector.domain.software import SoftwareItem, normalise_softwares
-
-
-class Installed(NamedTuple):
-    """One normalised installation: its catalogue key and product, and the installation
-    columns after software_id (display_name, version, arch, source, install_date).
-
-    A plain tuple built once per item: ingest handles 800 of them per inventory.
-    """
-
-    key: str
-    name: str
-    publisher: str | None
-    columns: tuple[str, str | None, str | None, str, date | None]
-
-
-def installed(item: SoftwareItem) -> Installed:
-    """The item with its catalogue key (name and publisher, case-folded) and table columns."""
-    return Installed(
-        f"{item.name.casefold()}\x1f{(item.publisher or '').casefold()}",
-        item.name,
-        item.publisher,
-        (item.display_name[:256], item.version, item.arch[:64] if item.arch else None,
-         item.source, _iso_date(item.install_date)),
-    )  # fmt: skip
-
-
-@functools.lru_cache(maxsize=4096)
-def _iso_date(text: str | None) -> date | None:
-    """An ISO date (or the date part of a timestamp), None when absent or malformed."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+from collector.domain.installations import Installed, installations
 
 
 @dataclass(frozen=True)
@@ -58,11 +21,7 @@ class DerivedRows:
 def derived_rows(present: Mapping[str, Any]) -> DerivedRows:
     """Installations, disks and interfaces from the sections present in an observation."""
     softwares = present.get("softwares")
-    installations = (
-        [installed(item) for item in normalise_softwares(softwares)]
-        if softwares is not None
-        else None
-    )
+    installed = installations(softwares) if softwares is not None else None
     disks = None
     if "storages" in present or "disk_health" in present:
         disks = _disks(present.get("storages") or [], present.get("disk_health") or [])
@@ -71,7 +30,7 @@ def derived_rows(present: Mapping[str, Any]) -> DerivedRows:
         interfaces = [
             _interface(n) for n in (present.get("networks") or present.get("ports") or [])
         ]
-    return DerivedRows(installations, disks, interfaces)
+    return DerivedRows(installed, disks, interfaces)
 
 
 def _disks(storages: list[dict[str, Any]], health: list[dict[str, Any]]) -> list[dict[str, Any]]:

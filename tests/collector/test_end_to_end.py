@@ -371,7 +371,7 @@ def check_consistent(engine: Engine, burst: Burst, statuses: list[int | None]) -
         ).all()  # fmt: skip
         sections = _sections_by_name(session)
         installed = dict(session.execute(
-            select(AssetRow.name, func.count(InstallationRow.id))
+            select(AssetRow.name, func.count(InstallationRow.software_id))
             .join(InstallationRow, InstallationRow.asset_id == AssetRow.id)
             .group_by(AssetRow.name)).all())  # fmt: skip
         stored = set(session.scalars(select(ObservationRow.submission_id)).all())

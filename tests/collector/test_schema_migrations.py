@@ -138,3 +138,48 @@ def test_the_migrations_build_what_the_models_describe(empty_url: str) -> None:
     assert [
         d for d in drift if d[0] in ("add_table", "remove_table", "add_column", "remove_column")
     ] == []
+
+
+def _asset_foreign_keys(engine: Engine) -> list[list[str]]:
+    return [
+        fk["constrained_columns"]
+        for fk in inspect(engine).get_foreign_keys("installations")
+        if fk["referred_table"] == "assets"
+    ]
+
+
+def test_0004_numbers_versions_and_drops_the_asset_key(empty_url: str) -> None:
+    engine = open_engine(empty_url)
+    try:
+        upgrade(engine, "0003")
+        _seed_installation(engine)
+        with engine.begin() as connection:  # a second kernel-like version of the same product
+            connection.execute(
+                text(
+                    "INSERT INTO installations (asset_id, software_id, display_name, version,"
+                    " source) VALUES (1, 7, 'vim', '9.1', 'dpkg')"
+                )
+            )
+        assert _asset_foreign_keys(engine) == [["asset_id"]]
+        upgrade(engine, "0004")
+        assert _asset_foreign_keys(engine) == []
+        assert inspect(engine).get_pk_constraint("installations")["constrained_columns"] == [
+            "asset_id", "software_id", "seq"
+        ]  # fmt: skip
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT software_id, seq, version FROM installations ORDER BY seq")
+            ).all()
+        assert [tuple(row) for row in rows] == [(7, 0, None), (7, 1, "9.1")]
+        downgrade(engine, "0003")
+        assert _asset_foreign_keys(engine) == [["asset_id"]]
+        assert "id" in {c["name"] for c in inspect(engine).get_columns("installations")}
+        with engine.connect() as connection:
+            versions = connection.execute(
+                text("SELECT version FROM installations ORDER BY id")
+            ).all()
+        assert [row[0] for row in versions] == [None, "9.1"]
+        upgrade(engine)  # and up again over the rebuilt table
+        assert _asset_foreign_keys(engine) == []
+    finally:
+        engine.dispose()

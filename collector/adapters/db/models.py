@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -176,11 +177,13 @@ class InstallationRow(Base):
     """A catalogue product installed on an asset, in one version and architecture."""
 
     __tablename__ = "installations"
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
-    # No foreign key (migration 0002): the catalogue is append-only and the per-row check
-    # cost a third of the database time of a full inventory.
-    software_id: Mapped[int] = mapped_column(Id, index=True)
+    # No foreign keys (migrations 0002, 0004): ~800 rows per inventory, and the per-row checks
+    # were most of the database time of a first inventory. Ingest writes installations only
+    # beside their asset, in one transaction, and the catalogue is append-only. seq numbers the
+    # versions an asset has of one product (several kernels are real).
+    asset_id: Mapped[int] = mapped_column(Id, primary_key=True)
+    software_id: Mapped[int] = mapped_column(Id, primary_key=True, index=True)
+    seq: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     display_name: Mapped[str] = mapped_column(String(256))
     version: Mapped[str | None] = mapped_column(String(256))
     arch: Mapped[str | None] = mapped_column(String(64))

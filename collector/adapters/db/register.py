@@ -9,14 +9,28 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Insert, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 
 from collector.adapters.db.models import Base
 from collector.adapters.db.upsert import insert_ignoring_conflicts, upsert_row
+from collector.domain.installations import Numbered, copy_payload, row_values
 
-INSTALLATION_COLUMNS = ("software_id", "display_name", "version", "arch", "source", "install_date")
-_COPY_INSTALLATIONS = f"COPY installations (asset_id, {', '.join(INSTALLATION_COLUMNS)}) FROM STDIN"
+INSTALLATION_COLUMNS = ("display_name", "version", "arch", "source", "install_date")
+_COPY_INSTALLATIONS = (
+    f"COPY installations (asset_id, software_id, seq, {', '.join(INSTALLATION_COLUMNS)}) FROM STDIN"
+)
 # Core statements on a connection: the ORM's per-statement machinery was most of the Python
 # time of a small statement, and ingest runs a dozen of them per observation.
 _TABLES = Base.metadata.tables
@@ -169,29 +183,46 @@ class RegisterRepository:
             found.update((key, software_id) for key, software_id in pairs)
         return found
 
-    def replace_installations(self, asset_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
-        """The asset's installations: rows of INSTALLATION_COLUMNS values, in that order."""
-        self._clear(_INSTALLATIONS, asset_id)
-        if not rows:
+    def replace_installations(self, asset_id: int, rows: Sequence[Numbered]) -> None:
+        """The asset's installations become ``rows``. A new asset's are written whole; an
+        existing asset's are compared with what the table holds and only the rows that differ
+        are deleted and added (a daily update touches a few of ~800)."""
+        added: Sequence[Numbered] = rows
+        if asset_id not in self._created:
+            held = {
+                tuple(row): (row[0], row[1])
+                for row in self._db.execute(_HELD_INSTALLATIONS, {"asset": asset_id})
+            }
+            wanted = {row_values(row) for row in rows}
+            gone = [key for values, key in held.items() if values not in wanted]
+            added = [row for row in rows if row_values(row) not in held]
+            if gone:
+                self._db.execute(
+                    delete(_INSTALLATIONS).where(
+                        _INSTALLATIONS.c.asset_id == asset_id,
+                        tuple_(_INSTALLATIONS.c.software_id, _INSTALLATIONS.c.seq).in_(gone),
+                    )
+                )
+        if not added:
             return
         if self._postgresql:
-            self._copy_installations(asset_id, rows)
+            self._copy(_COPY_INSTALLATIONS, copy_payload(asset_id, added))
             return
         self._db.execute(
             insert(_INSTALLATIONS),
-            [{"asset_id": asset_id, **dict(zip(INSTALLATION_COLUMNS, row, strict=True))}
-             for row in rows],
+            [{"asset_id": asset_id, "software_id": software_id, "seq": seq,
+              **dict(zip(INSTALLATION_COLUMNS, item.columns, strict=True))}
+             for software_id, seq, item in added],
         )  # fmt: skip
 
-    def _copy_installations(self, asset_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
-        """COPY into installations on the same connection (same transaction): a
-        thousand rows per inventory is where row-by-row INSERTs would spend the time."""
+    def _copy(self, statement: str, payload: str) -> None:
+        """COPY text into a table on the same connection (same transaction): a thousand rows
+        per inventory is where row-by-row INSERTs would spend the time."""
         driver = self._db.connection.driver_connection
         if not isinstance(driver, psycopg.Connection):
             raise TypeError("COPY needs the psycopg driver")
-        with driver.cursor() as cursor, cursor.copy(_COPY_INSTALLATIONS) as copy:
-            for row in rows:
-                copy.write_row((asset_id, *row))
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(payload)
 
     def replace_disks(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         self._clear(_DISKS, asset_id)
@@ -289,6 +320,11 @@ _BOUND_SECTIONS = (
     .outerjoin(_SECTIONS, _SECTIONS.c.asset_id == _CREDENTIALS.c.asset_id)
     .where(_CREDENTIALS.c.id == bindparam("credential"))
 )
+_HELD_INSTALLATIONS = select(
+    _INSTALLATIONS.c.software_id,
+    _INSTALLATIONS.c.seq,
+    *(_INSTALLATIONS.c[name] for name in INSTALLATION_COLUMNS),
+).where(_INSTALLATIONS.c.asset_id == bindparam("asset"))
 _SECTION_HASHES = select(_SECTIONS.c.name, _SECTIONS.c.hash).where(
     _SECTIONS.c.asset_id == bindparam("asset")
 )
