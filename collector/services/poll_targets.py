@@ -157,9 +157,17 @@ class PollTargetService:
             return list(session.scalars(query.order_by(PollCredentialRow.name)))
 
     def delete_credential(self, viewer: Viewer, name: str, protocol: str = PROTOCOL) -> None:
-        """Remove a credential no target names; Refused(409) while one does."""
+        """Remove a credential of ``protocol`` no target names; Refused(404) when there is none,
+        Refused(409) while a target names it."""
         _require_central_admin(viewer)
         with self._sessions.begin() as session:
+            row = session.scalar(
+                select(PollCredentialRow).where(
+                    PollCredentialRow.name == name, PollCredentialRow.protocol == protocol
+                )
+            )
+            if row is None:
+                raise Refused(404, "not_found", f"kredensial {name[:64]!r} tidak ada")
             users = [
                 r.spec for r in session.scalars(select(PollTargetRow)) if name in r.credentials
             ]
@@ -169,13 +177,7 @@ class PollTargetService:
                     "credential_in_use",
                     f"kredensial {name} masih dipakai: {', '.join(users[:5])}",
                 )
-            gone = session.execute(
-                delete(PollCredentialRow).where(
-                    PollCredentialRow.name == name, PollCredentialRow.protocol == protocol
-                )
-            )
-        if not gone.rowcount:  # type: ignore[attr-defined]
-            raise Refused(404, "not_found", f"kredensial {name!r} tidak ada")
+            session.delete(row)
 
     def put_site_targets(
         self, viewer: Viewer, site: str, targets: Any, credentials: Any
