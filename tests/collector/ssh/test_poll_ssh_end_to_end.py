@@ -259,3 +259,26 @@ def test_a_bad_ssh_entry_stops_the_poll_before_any_device_is_touched(
         assert not (collector.data_dir / "ssh-host-keys.json").exists()
     finally:
         services.close()
+
+
+def test_poll_without_a_targets_file_polls_the_ssh_targets_the_api_stored(
+    db_url: str, tmp_path: Path, replay_device: StartReplayDevice
+) -> None:
+    device = replay_device("arista_eos")
+    collector, services = _collector(db_url, tmp_path)
+    try:
+        stored = services.poll_targets
+        body = {"username": device.username, "password": device.password}
+        stored.put_ssh_credential(PUSDATIN, "netops", body)
+        target = {"target": _where(device), "device_type": "arista_eos", "credentials": ["netops"]}
+        stored.put_site_ssh_targets(PUSDATIN, SITE, [target])
+        assert not (collector.data_dir / "targets.toml").exists()
+
+        summary = collector.cli("poll", "--once")
+
+        assert summary.endswith("ok 1")
+        [asset], _ = services.register.list_assets(PUSDATIN, AssetFilter(), Page())
+        assert asset.model == yml_value("arista_eos", "show_version", "model")
+        assert device.auth_attempts == 1
+    finally:
+        services.close()
