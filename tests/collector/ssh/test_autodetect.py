@@ -48,7 +48,11 @@ class FakeFleet:
         return self.answers
 
     async def run(
-        self, profile: SshProfile, address: Address, credential: SshCredential, key: str | None
+        self,
+        profile: SshProfile,
+        address: Address,
+        credential: SshCredential,
+        expected_key: str | None,
     ) -> SessionOutputs:
         self.sessions.append(profile.id)
         return SessionOutputs(recorded_outputs(profile.id), host_key=KEY)
@@ -57,7 +61,7 @@ class FakeFleet:
         return KEY
 
     async def linux(
-        self, address: Address, credential: SshCredential, key: str | None, where: Where
+        self, address: Address, credential: SshCredential, expected_key: str | None, where: Where
     ) -> dict[str, Any]:
         raise AssertionError("no Linux host here")
 
