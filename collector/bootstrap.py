@@ -28,7 +28,15 @@ from collector.adapters.snmp.reader import SnmpReader
 from collector.adapters.snmp.targets import TargetPlan
 from collector.adapters.ssh.catalogue import cli_parsers
 from collector.adapters.ssh.credentials import SshCredential
-from collector.adapters.ssh.hostkeys import Address, HostKeyPolicy, HostKeyStore, fetch_host_key
+from collector.adapters.ssh.detect import DeviceTypeMemory, detect_device_type
+from collector.adapters.ssh.hostkeys import (
+    Address,
+    HostKeyChangedError,
+    HostKeyPolicy,
+    HostKeyStore,
+    fetch_host_key,
+)
+from collector.adapters.ssh.key_approvals import AcceptedKeyChanges
 from collector.adapters.ssh.linux import observe_linux_blocking
 from collector.adapters.ssh.observe import Where
 from collector.adapters.ssh.profile import PROFILES as SSH_PROFILES
@@ -39,6 +47,7 @@ from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.enrolment import EnrolmentService
 from collector.services.ingest import IngestService
+from collector.services.poll_findings import PollFindingService
 from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
 from collector.services.register import RegisterQueries
@@ -67,6 +76,7 @@ class Services:
     metrics: IngestMetrics
     limits: BodyLimits
     poll_targets: PollTargetService
+    poll_findings: PollFindingService
 
     def database_ok(self) -> bool:
         try:
@@ -109,6 +119,7 @@ def build_services(
         metrics=IngestMetrics(registry),
         limits=BodyLimits(config.max_body_bytes, config.max_document_bytes),
         poll_targets=PollTargetService(sessions, box, clock),
+        poll_findings=PollFindingService(sessions, clock),
     )
 
 
@@ -160,14 +171,20 @@ def build_ssh_poller(
     remember: bool = True,
     host_keys: HostKeyPolicy | None = None,
     key_timeout: float = 10.0,
+    findings: PollFindingService | None = None,
 ) -> SshPoller:
     """The SSH poller: the shipped profiles, netmiko sessions in threads, host keys pinned on
     first use in the data directory (or checked against ``host_keys``, e.g. a known_hosts
-    file) and the remembered credentials (neither kept when remember is False)."""
+    file), the remembered credentials and the device types found by autodetection (none
+    kept when remember is False). With ``findings`` a changed host key is recorded there and
+    a key change that ops accepted is pinned when the device presents that very key."""
     registry = load_ssh_profiles(SSH_PROFILES, cli_parsers())
     sessions = SshSessions(concurrency)
     data = config.data_dir
-    pins = host_keys or HostKeyStore(data / "ssh-host-keys.json" if remember else None)
+    store = HostKeyStore(data / "ssh-host-keys.json" if remember else None)
+    pins: HostKeyPolicy = host_keys or (
+        AcceptedKeyChanges(store, findings.accepted_key) if findings else store
+    )
 
     async def check_host_key(site: str, address: Address) -> str:
         seen = await asyncio.to_thread(fetch_host_key, address, key_timeout)
@@ -180,7 +197,19 @@ def build_ssh_poller(
         blocking = observe_linux_blocking
         return await asyncio.to_thread(blocking, address, credential, expected_key, where)
 
+    async def detect(
+        address: Address, credential: SshCredential, expected_key: str | None
+    ) -> str | None:
+        return await asyncio.to_thread(detect_device_type, address, credential, expected_key)
+
+    async def record(change: HostKeyChangedError) -> None:
+        if findings is not None:
+            await asyncio.to_thread(findings.record_host_key_change, change.site,
+                                    change.address, change.pinned, change.seen)  # fmt: skip
+
     memory = CredentialMemory(data / "ssh-credentials.json" if remember else None)
+    types = DeviceTypeMemory(data / "ssh-device-types.json" if remember else None)
     return SshPoller(registry, sessions.run, check_host_key, observe_linux=observe_linux,
                      memory=memory, clock=clock, concurrency=concurrency,
-                     poller_version=__version__)  # fmt: skip
+                     poller_version=__version__, detect=detect, device_types=types,
+                     on_key_change=record)  # fmt: skip

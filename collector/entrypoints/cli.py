@@ -24,7 +24,12 @@ from collector.adapters.snmp.targets import TargetsError
 from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
 from collector.entrypoints.poll import add_commands as add_poll_commands
-from collector.entrypoints.poll import run_poll, run_secret_seal
+from collector.entrypoints.poll import (
+    run_accept_key,
+    run_list_findings,
+    run_poll,
+    run_secret_seal,
+)
 from collector.errors import Refused, RegisterError
 from collector.services.register import AssetFilter
 from collector.services.register_io import export_assets, import_bmn
@@ -252,6 +257,8 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("assets", "import"): _with_services(_assets_import),
     ("poll", None): run_poll,
     ("secret", "seal"): run_secret_seal,
+    ("ssh", "accept-key"): run_accept_key,
+    ("ssh", "findings"): run_list_findings,
 }
 
 

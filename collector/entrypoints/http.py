@@ -328,6 +328,67 @@ async def put_poll_targets(request: web.Request) -> web.Response:
     return _json({"items": found})
 
 
+async def list_ssh_credentials(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    found = await _call(request.app[SERVICES].poll_targets.list_ssh_credentials, viewer)
+    return _json({"items": [asdict(item) for item in found]})
+
+
+async def put_ssh_credential(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    body = await _json_body(request, MAX_SETTINGS_BODY)
+    service = request.app[SERVICES].poll_targets
+    stored = await _call(service.put_ssh_credential, viewer, request.match_info["name"], body)
+    return _json(asdict(stored))
+
+
+async def delete_ssh_credential(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    service = request.app[SERVICES].poll_targets
+    await _call(service.delete_credential, viewer, request.match_info["name"], "ssh")
+    return web.Response(status=204)
+
+
+async def list_ssh_targets(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    service = request.app[SERVICES].poll_targets
+    found = await _call(service.list_targets, viewer, request.query.get("site"), "ssh")
+    return _json({"items": found})
+
+
+async def put_ssh_targets(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    body = await _json_body(request, MAX_SETTINGS_BODY)
+    service = request.app[SERVICES].poll_targets
+    found = await _call(service.put_site_ssh_targets, viewer, request.match_info["site"],
+                        body.get("targets"))  # fmt: skip
+    return _json({"items": found})
+
+
+async def list_poll_findings(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    service = request.app[SERVICES].poll_findings
+    found = await _call(service.list_findings, viewer, request.query.get("site"),
+                        request.query.get("state", "open"))  # fmt: skip
+    return _json({"items": [asdict(item) for item in found]})
+
+
+async def accept_poll_finding(request: web.Request) -> web.Response:
+    """Accept the new host key a finding saw: the body names it, so ops say which key."""
+    viewer = await _viewer(request)
+    text = request.match_info["finding_id"]
+    if not text.isdecimal() or len(text) > 18:
+        raise Refused(404, "not_found", f"temuan {text[:40]!r} tidak ditemukan")
+    fingerprint = (await _json_body(request, MAX_SETTINGS_BODY)).get("fingerprint")
+    if not isinstance(fingerprint, str) or not fingerprint.startswith("SHA256:"):
+        raise Refused(
+            400, "bad_body", "isian 'fingerprint' (SHA256:...) wajib: kunci yang disetujui"
+        )
+    service = request.app[SERVICES].poll_findings
+    accepted = await _call(service.accept_host_key, viewer, int(text), fingerprint)
+    return _json(asdict(accepted))
+
+
 def build_app(services: Services) -> web.Application:
     """The aiohttp application over ready services (the caller owns their lifetime)."""
     # The body stays compressed until decode_document inflates it under its own limit, so a
@@ -354,4 +415,11 @@ def build_app(services: Services) -> web.Application:
     app.router.add_delete("/api/v1/snmp/credentials/{name}", delete_poll_credential)
     app.router.add_get("/api/v1/snmp/targets", list_poll_targets)
     app.router.add_put("/api/v1/snmp/targets/{site}", put_poll_targets)
+    app.router.add_get("/api/v1/ssh/credentials", list_ssh_credentials)
+    app.router.add_put("/api/v1/ssh/credentials/{name}", put_ssh_credential)
+    app.router.add_delete("/api/v1/ssh/credentials/{name}", delete_ssh_credential)
+    app.router.add_get("/api/v1/ssh/targets", list_ssh_targets)
+    app.router.add_put("/api/v1/ssh/targets/{site}", put_ssh_targets)
+    app.router.add_get("/api/v1/poll/findings", list_poll_findings)
+    app.router.add_post("/api/v1/poll/findings/{finding_id}/accept", accept_poll_finding)
     return app

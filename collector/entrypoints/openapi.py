@@ -120,7 +120,71 @@ def openapi_document() -> dict[str, Any]:
                     "schema": {"$ref": "#/components/schemas/SnmpTargets"}}}},
                 "responses": {"200": {"description": "the site's targets"}, **errors,
                               "403": _ERROR}}},
+            **_ssh_paths(errors),
+            **_finding_paths(errors),
         },
+    }  # fmt: skip
+
+
+def _ssh_paths(errors: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "/api/v1/ssh/credentials": {"get": {
+            "summary": "SSH credentials the pollers try, without password or passphrase (admin)",
+            "security": [{"bearer": []}],
+            "responses": {"200": {"description": "the credentials"}, **errors, "403": _ERROR}}},
+        "/api/v1/ssh/credentials/{name}": {
+            "put": {
+                "summary": "Create or replace an SSH credential; secrets sealed (central admin)",
+                "security": [{"bearer": []}],
+                "parameters": [_path("name")],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/SshCredential"}}}},
+                "responses": {"200": {"description": "stored (no secrets shown)"}, **errors,
+                              "403": _ERROR}},
+            "delete": {
+                "summary": "Remove an SSH credential no target uses (central admin)",
+                "security": [{"bearer": []}],
+                "parameters": [_path("name")],
+                "responses": {"204": {"description": "removed"}, **errors, "403": _ERROR}}},
+        "/api/v1/ssh/targets": {"get": {
+            "summary": "SSH targets per site with their device types (admin, own site)",
+            "security": [{"bearer": []}],
+            "parameters": [_query("site", "site code")],
+            "responses": {"200": {"description": "the targets"}, **errors, "403": _ERROR}}},
+        "/api/v1/ssh/targets/{site}": {"put": {
+            "summary": "Replace a site's SSH targets (host, HOST:PORT, range; device type) (admin)",
+            "security": [{"bearer": []}],
+            "parameters": [_path("site")],
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/SshTargets"}}}},
+            "responses": {"200": {"description": "the site's SSH targets"}, **errors,
+                          "403": _ERROR}}},
+    }  # fmt: skip
+
+
+def _finding_paths(errors: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "/api/v1/poll/findings": {"get": {
+            "summary": "What the pollers met that ops must act on (changed SSH host keys), "
+                       "within the caller's site",
+            "security": [{"bearer": []}],
+            "parameters": [_query("site", "site code"),
+                           _query("state", "open (default), resolved or all")],
+            "responses": {"200": _json_body({"type": "object", "properties": {"items": {
+                "type": "array", "items": {"$ref": "#/components/schemas/PollFinding"}}}},
+                "the findings, newest first"), **errors}}},
+        "/api/v1/poll/findings/{finding_id}/accept": {"post": {
+            "summary": "Accept the new host key an open finding saw, after a legitimate device "
+                       "replacement; the poller pins it when the device presents it (admin)",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "finding_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["fingerprint"], "properties": {
+                    "fingerprint": {"type": "string",
+                                    "description": "SHA256:..., the key seen"}}}}}},
+            "responses": {"200": _json_body({"$ref": "#/components/schemas/PollFinding"},
+                                            "resolved"), **errors, "403": _ERROR}}},
     }  # fmt: skip
 
 
@@ -152,6 +216,32 @@ def _components() -> dict[str, Any]:
                 "auth_key": {"type": "string"},
                 "priv_protocol": {"enum": ["aes", "aes192", "aes256"]},
                 "priv_key": {"type": "string"}}},
+            "SshCredential": {"type": "object", "required": ["username"],
+                              "description": "password, or key_file (absolute path on the "
+                              "poller) with an optional passphrase", "properties": {
+                "username": {"type": "string"}, "password": {"type": "string"},
+                "key_file": {"type": "string"}, "passphrase": {"type": "string"},
+                "legacy_algorithms": {"type": "boolean", "description":
+                                      "allow CBC ciphers and SHA-1/MD5 MACs (old gear)"}}},
+            "SshTargets": {"type": "object", "required": ["targets"], "properties": {
+                "targets": {"type": "array", "items": {
+                    "type": "object", "required": ["target", "device_type", "credentials"],
+                    "properties": {
+                        "target": {"type": "string"},
+                        "device_type": {"type": "string", "description": "a profile's netmiko "
+                                        "device_type, linux_agentless or autodetect"},
+                        "credentials": {"type": "array", "items": {"type": "string"}}}}}}},
+            "PollFinding": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "site": {"type": "string"},
+                "address": {"type": "string"}, "protocol": {"const": "ssh"},
+                "kind": {"const": "host_key_changed"},
+                "pinned": {"type": ["string", "null"]}, "seen": {"type": ["string", "null"]},
+                "occurrences": {"type": "integer"},
+                "first_seen": {"type": "string", "format": "date-time"},
+                "last_seen": {"type": "string", "format": "date-time"},
+                "resolved_at": {"type": ["string", "null"], "format": "date-time"},
+                "resolved_by": {"type": ["string", "null"]},
+                "accepted": {"type": ["string", "null"]}}},
             "SnmpTargets": {"type": "object", "required": ["targets", "credentials"],
                             "properties": {
                 "targets": {"type": "array", "items": {"type": "string"}},

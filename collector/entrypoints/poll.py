@@ -1,12 +1,15 @@
-"""``asetik-collector poll`` and ``secret seal``: the SNMP poller from the command line.
+"""``asetik-collector poll``, ``secret seal`` and ``ssh accept-key``: the pollers from the
+command line.
 
-``poll`` reads the targets file, polls every site's devices and ingests what they say through
-the one ingest path, once (``--once``) or every interval. ``poll --snmp HOST[:PORT] ... --print``
-polls one device and prints its observation document without touching the database;
-``poll --ssh HOST[:PORT] --device-type TYPE --username U (--password-env VAR | --key FILE)
---print`` does the same over SSH (``--device-type linux_agentless`` for a Linux host read
-without agent). Refused input, and a host key that differs from ``--known-hosts``, exit 2;
-a device that cannot be polled exits 1.
+``poll`` reads the targets file (or the plan stored over the API), polls every site's SNMP and
+SSH devices and ingests what they say through the one ingest path, once (``--once``) or every
+interval; a changed SSH host key refuses that device's poll and is recorded as a finding,
+which ``ssh accept-key`` resolves after a legitimate device replacement.
+``poll --snmp HOST[:PORT] ... --print`` polls one device and prints its observation document
+without touching the database; ``poll --ssh HOST[:PORT] --device-type TYPE --username U
+(--password-env VAR | --key FILE) --print`` does the same over SSH (``--device-type
+linux_agentless`` for a Linux host read without agent). Refused input, and a host key that
+differs from ``--known-hosts``, exit 2; a device that cannot be polled exits 1.
 """
 
 from __future__ import annotations
@@ -51,16 +54,20 @@ from collector.bootstrap import (
 from collector.config import CollectorConfig, ConfigError
 from collector.services.enrolment import Caller
 from collector.services.polling import Deliver, PollOutcome, SnmpPoller
-from collector.services.ssh_polling import HOST_KEY_CHANGED, SshSite, SshTarget
+from collector.services.ssh_polling import HOST_KEY_CHANGED, SshPoller, SshSite, SshTarget
+from collector.services.users import Role, Viewer
 
 SSH_PORT = 22
+SSH_THREADS = 32  # netmiko sessions at once: each is a thread
+# The command line acts as Pusdatin's administrator.
+CLI_ADMIN = Viewer(user_id=0, name="cli", role=Role.ADMIN, site_id=None)
 
 log = logging.getLogger("asetik.collector.poll")
 
 
 def add_commands(commands: Any) -> None:
     """The ``poll`` and ``secret`` sub-commands."""
-    poll = commands.add_parser("poll", help="poll SNMP devices and ingest what they report")
+    poll = commands.add_parser("poll", help="poll SNMP/SSH devices and ingest what they report")
     poll.add_argument("--targets", type=Path, help="targets file (default DATA_DIR/targets.toml)")
     poll.add_argument("--once", action="store_true", help="one round, then exit")
     poll.add_argument("--concurrency", type=int, default=64, help="devices polled at once (64)")
@@ -94,6 +101,15 @@ def add_commands(commands: Any) -> None:
         dest="action", required=True)  # fmt: skip
     seal = secret.add_parser("seal", help="seal a secret (stdin, or --env VAR) for targets files")
     seal.add_argument("--env", metavar="VAR", help="read the secret from this variable")
+    ssh = commands.add_parser("ssh", help="SSH host-key findings").add_subparsers(
+        dest="action", required=True)  # fmt: skip
+    accept = ssh.add_parser("accept-key", help="accept a device's new host key (after checking)")
+    accept.add_argument("--site", required=True, help="site code")
+    accept.add_argument("address", metavar="HOST[:PORT]", help="the device (port 22 by default)")
+    accept.add_argument("--fingerprint", help="the SHA256:... key to accept (must be the one seen)")
+    findings = ssh.add_parser("findings", help="list host-key findings")
+    findings.add_argument("--site", help="site code")
+    findings.add_argument("--state", default="open", choices=["open", "resolved", "all"])
 
 
 def run_poll(config: CollectorConfig, args: argparse.Namespace) -> int:
@@ -185,15 +201,20 @@ async def _poll_rounds(
 ) -> int:
     plan = read_plan()
     poller = build_snmp_poller(config, plan, concurrency=args.concurrency)
+    ssh = build_ssh_poller(config, concurrency=min(args.concurrency, SSH_THREADS),
+                           findings=services.poll_findings)  # fmt: skip
+    deliver_for = functools.partial(_site_ingester, services)
     while True:
         started = time.monotonic()
-        outcomes = await _poll_all(poller, plan, functools.partial(_site_ingester, services))
-        counts = Counter(outcome.result for outcome in outcomes)
+        snmp_outcomes, ssh_outcomes = await asyncio.gather(
+            _poll_all(poller, plan, deliver_for), _poll_ssh(ssh, plan, deliver_for)
+        )
+        counts = Counter(outcome.result for outcome in snmp_outcomes + ssh_outcomes)
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "tanpa target"
         line = f"putaran polling selesai dalam {time.monotonic() - started:.1f} s: {summary}"
         if args.once:
             print(line)
-            return 0 if not counts.get("failed") else 1
+            return 1 if counts.get("failed") or counts.get(HOST_KEY_CHANGED) else 0
         log.info("%s", line)
         await asyncio.sleep(max(1.0, plan.interval_minutes * 60 - (time.monotonic() - started)))
         plan = _next_plan(read_plan, plan)
@@ -217,6 +238,24 @@ async def _poll_all(
             if outcome.result != "ok":
                 log.info("%s %s:%s: %s", site.code, *outcome.address, outcome.message)
             outcomes.append(outcome)
+    return outcomes
+
+
+async def _poll_ssh(
+    poller: SshPoller, plan: TargetPlan, deliver_for: Callable[[str], Deliver]
+) -> list[PollOutcome]:
+    """Every SSH group of the plan at once (the poller bounds the sessions)."""
+    groups = [
+        SshSite(g.code, tuple(SshTarget(a, g.device_type) for a in g.addresses), g.credentials)
+        for g in plan.ssh
+    ]
+    done = await asyncio.gather(*(poller.poll_site(g, deliver_for(g.code)) for g in groups))
+    outcomes: list[PollOutcome] = []
+    for group, results in zip(groups, done, strict=True):
+        for outcome in results:
+            if outcome.result != "ok":
+                log.info("%s ssh %s:%s: %s", group.code, *outcome.address, outcome.message)
+        outcomes.extend(results)
     return outcomes
 
 
@@ -280,3 +319,35 @@ def _ssh_credential(args: argparse.Namespace) -> SshCredential:
     password = _env(args.password_env) if args.password_env else None
     return SshCredential("cli", args.username, password=password, key_file=args.key,
                          legacy_algorithms=args.legacy_algorithms)  # fmt: skip
+
+
+def run_accept_key(config: CollectorConfig, args: argparse.Namespace) -> int:
+    """Accept the key an open host-key finding saw; the poller pins it at its next contact."""
+    address = _ssh_address(args.address)
+    services = build_services(config)
+    try:
+        accepted = services.poll_findings.accept_host_key_at(
+            CLI_ADMIN, args.site, address, args.fingerprint
+        )
+    finally:
+        services.close()
+    print(
+        f"kunci {accepted.accepted} untuk {accepted.site} {accepted.address} disetujui; "
+        "dipasang pada polling berikutnya bila perangkat menyajikan kunci ini"
+    )
+    return 0
+
+
+def run_list_findings(config: CollectorConfig, args: argparse.Namespace) -> int:
+    """One line per host-key finding: id, site, address, state, keys, last seen."""
+    services = build_services(config)
+    try:
+        found = services.poll_findings.list_findings(CLI_ADMIN, args.site, args.state)
+    finally:
+        services.close()
+    for item in found:
+        state = f"selesai {item.resolved_at:%d-%m-%Y %H:%M}" if item.resolved_at else "terbuka"
+        seen = f"{item.occurrences}x, terakhir {item.last_seen:%d-%m-%Y %H:%M}"
+        print(f"{item.id}\t{item.site}\t{item.address}\t{state}\ttercatat {item.pinned}"
+              f"\tterlihat {item.seen}\t{seen}")  # fmt: skip
+    return 0

@@ -6,7 +6,10 @@ agentless Linux), the document from ``observe_outputs``, and ``deliver`` hands i
 ingest path. Per device and poll: the host key is checked first (a changed key refuses the
 poll before any password is sent: outcome ``host_key_changed``, to be recorded as a finding);
 then the credentials are tried in order, the one that worked last time first, each wrong one
-once; the one that works is remembered per site and address.
+once; the one that works is remembered per site and address. A target of device type
+``autodetect`` is detected once (netmiko's SSHDetect, with the credential being tried) and
+the type found is remembered per site and address; later polls use it without detecting.
+A refused changed key is handed to ``on_key_change`` so it is recorded as a finding.
 """
 
 from __future__ import annotations
@@ -14,21 +17,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from collector.adapters.ssh.credentials import SshCredential
+from collector.adapters.ssh.detect import DeviceTypeMemory
 from collector.adapters.ssh.hostkeys import Address, HostKeyChangedError, HostKeyError
 from collector.adapters.ssh.observe import SessionOutputs, Where, observe_outputs
 from collector.adapters.ssh.profile import SshProfile, SshProfileError, SshProfileRegistry
 from collector.adapters.ssh.session import SshAuthError, SshSessionError
+from collector.adapters.ssh.targets import AGENTLESS_LINUX, AUTODETECT
 from collector.services.polling import CredentialMemory, Deliver, PollOutcome
 
+__all__ = [
+    "AGENTLESS_LINUX", "AUTODETECT", "HOST_KEY_CHANGED", "CheckHostKey", "DetectDeviceType",
+    "KeyChangeRecorder", "ObserveLinux", "RunSession", "SshPoller", "SshSite", "SshTarget",
+]  # fmt: skip
 log = logging.getLogger(__name__)
 
-AGENTLESS_LINUX = "linux_agentless"  # device_type of Linux hosts read with paramiko exec
 HOST_KEY_CHANGED = "host_key_changed"
 
 
@@ -46,6 +54,17 @@ class CheckHostKey(Protocol):
     async def __call__(self, site: str, address: Address) -> str:
         """The fingerprint the device presents, pinned or checked (or HostKeyChangedError)."""
         ...
+
+
+class DetectDeviceType(Protocol):
+    async def __call__(
+        self, address: Address, credential: SshCredential, expected_key: str | None
+    ) -> str | None:
+        """netmiko's device_type for the device, None when it cannot be told."""
+        ...
+
+
+KeyChangeRecorder = Callable[[HostKeyChangedError], Awaitable[None]]
 
 
 class ObserveLinux(Protocol):
@@ -86,6 +105,9 @@ class SshPoller:
         concurrency: int = 32,
         device_budget: float = 180.0,
         poller_version: str | None = None,
+        detect: DetectDeviceType | None = None,
+        device_types: DeviceTypeMemory | None = None,
+        on_key_change: KeyChangeRecorder | None = None,
     ):
         self._registry = registry
         self._run = run_session
@@ -96,6 +118,9 @@ class SshPoller:
         self._slots = asyncio.Semaphore(concurrency)
         self._budget = device_budget
         self._version = poller_version
+        self._detect = detect
+        self._types = device_types or DeviceTypeMemory(None)
+        self._on_key_change = on_key_change
 
     async def poll_site(self, site: SshSite, deliver: Deliver) -> list[PollOutcome]:
         """Poll every target of the site; one outcome per target, in target order."""
@@ -113,6 +138,7 @@ class SshPoller:
             except TimeoutError:
                 return PollOutcome(address, "failed", message="melebihi batas waktu perangkat")
             except HostKeyChangedError as exc:
+                await self._record_key_change(exc)
                 return PollOutcome(address, HOST_KEY_CHANGED, message=str(exc))
             except (HostKeyError, SshSessionError, SshProfileError) as exc:
                 return PollOutcome(address, "failed", message=str(exc)[:300])
@@ -127,7 +153,8 @@ class SshPoller:
         for credential in self.credential_order(site.code, target.address, site.credentials):
             where = self._where(target.address, site.code)
             try:
-                document = await self._observe(target, credential, fingerprint, where)
+                typed = await self._typed(target, site.code, credential, fingerprint)
+                document = await self._observe(typed, credential, fingerprint, where)
             except SshAuthError as exc:
                 log.info("%s", exc)
                 continue
@@ -136,10 +163,39 @@ class SshPoller:
             return PollOutcome(target.address, "ok", credential.label, asset_id)
         return PollOutcome(target.address, "dead", message="tidak ada kredensial yang diterima")
 
+    async def _record_key_change(self, change: HostKeyChangedError) -> None:
+        if self._on_key_change is None:
+            return
+        try:
+            await self._on_key_change(change)
+        except Exception:  # the refusal stands even when the finding cannot be stored
+            log.exception("%s:%s: host key change not recorded", *change.address)
+
+    async def _typed(
+        self, target: SshTarget, site: str, credential: SshCredential, fingerprint: str
+    ) -> SshTarget:
+        """The target with its device type: as written, or the one found at onboarding
+        (detected now with ``credential`` when never found before)."""
+        if target.device_type != AUTODETECT:
+            return target
+        known = self._types.get(site, target.address)
+        if known is None:
+            if self._detect is None:
+                raise SshProfileError("device_type autodetect tidak tersedia di poller ini")
+            known = await self._detect(target.address, credential, fingerprint)
+            if known is None:
+                raise SshSessionError(
+                    f"{target.address[0]}:{target.address[1]}: jenis perangkat tidak dikenali "
+                    "SSHDetect; tulis device_type-nya"
+                )
+            log.info("%s %s:%s: device_type %s", site, *target.address, known)
+            self._types.put(site, target.address, known)
+        return replace(target, device_type=known)
+
     def profile_for(self, target: SshTarget) -> SshProfile | None:
-        """The profile a target is polled with (None: agentless Linux); SshProfileError for an
-        unknown device_type."""
-        if target.device_type == AGENTLESS_LINUX:
+        """The profile a target is polled with (None: agentless Linux, or not known before
+        autodetection); SshProfileError for an unknown device_type."""
+        if target.device_type in (AGENTLESS_LINUX, AUTODETECT):
             return None
         return self._registry.for_device_type(target.device_type)
 

@@ -132,6 +132,13 @@ class CollectorProcess:
                     process.kill()
                     process.wait()
 
+    def cli_status(self, *args: str, timeout: float = CLI_TIMEOUT_S) -> tuple[int, str, str]:
+        """Run one command that may fail: its exit status, stdout and stderr (logged too)."""
+        done = subprocess.run(self._argv(args), capture_output=True, timeout=timeout, check=False)
+        with self.log_path.open("ab") as log:
+            log.write(f"$ asetik-collector {' '.join(args)}\n".encode() + done.stdout + done.stderr)
+        return done.returncode, done.stdout.decode(), done.stderr.decode()
+
     def _finish(self, args: Sequence[str], process: subprocess.Popen[bytes]) -> str:
         out, err = process.communicate(timeout=CLI_TIMEOUT_S)
         with self.log_path.open("ab") as log:

@@ -140,6 +140,51 @@ def test_the_migrations_build_what_the_models_describe(empty_url: str) -> None:
     ] == []
 
 
+def test_0004_keeps_snmp_credentials_and_targets_and_goes_back(empty_url: str) -> None:
+    engine = open_engine(empty_url)
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    try:
+        upgrade(engine, "0003")
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO sites (id, code, name, created_at) VALUES (1, 'S', 's', :now)"),
+                {"now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO poll_credentials (name, protocol, version, sealed, updated_at)"
+                    " VALUES ('printer', 'snmp', 'v2c', 'enc:x', :now)"
+                ),
+                {"now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO poll_targets (site_id, protocol, spec, credentials, updated_at)"
+                    " VALUES (1, 'snmp', '127.0.0.1', '[\"printer\"]', :now)"
+                ),
+                {"now": now},
+            )
+        upgrade(engine)
+        with engine.connect() as connection:
+            credential = connection.execute(
+                text("SELECT name, key_file, legacy_algorithms FROM poll_credentials")
+            ).one()
+            target = connection.execute(text("SELECT spec, device_type FROM poll_targets")).one()
+        assert (credential.name, credential.key_file, bool(credential.legacy_algorithms)) == (
+            "printer", None, False,
+        )  # fmt: skip
+        assert tuple(target) == ("127.0.0.1", None)
+        assert "poll_findings" in inspect(engine).get_table_names()
+        downgrade(engine, "0003")
+        assert "poll_findings" not in inspect(engine).get_table_names()
+        columns = {c["name"] for c in inspect(engine).get_columns("poll_credentials")}
+        assert "legacy_algorithms" not in columns and "name" in columns
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM poll_targets")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
 def _asset_foreign_keys(engine: Engine) -> list[list[str]]:
     return [
         fk["constrained_columns"]
@@ -148,10 +193,10 @@ def _asset_foreign_keys(engine: Engine) -> list[list[str]]:
     ]
 
 
-def test_0004_numbers_versions_and_drops_the_asset_key(empty_url: str) -> None:
+def test_0005_numbers_versions_and_drops_the_asset_key(empty_url: str) -> None:
     engine = open_engine(empty_url)
     try:
-        upgrade(engine, "0003")
+        upgrade(engine, "0004")
         _seed_installation(engine)
         with engine.begin() as connection:  # a second kernel-like version of the same product
             connection.execute(
@@ -161,7 +206,7 @@ def test_0004_numbers_versions_and_drops_the_asset_key(empty_url: str) -> None:
                 )
             )
         assert _asset_foreign_keys(engine) == [["asset_id"]]
-        upgrade(engine, "0004")
+        upgrade(engine, "0005")
         assert _asset_foreign_keys(engine) == []
         assert inspect(engine).get_pk_constraint("installations")["constrained_columns"] == [
             "asset_id", "software_id", "seq"
@@ -171,7 +216,7 @@ def test_0004_numbers_versions_and_drops_the_asset_key(empty_url: str) -> None:
                 text("SELECT software_id, seq, version FROM installations ORDER BY seq")
             ).all()
         assert [tuple(row) for row in rows] == [(7, 0, None), (7, 1, "9.1")]
-        downgrade(engine, "0003")
+        downgrade(engine, "0004")
         assert _asset_foreign_keys(engine) == [["asset_id"]]
         assert "id" in {c["name"] for c in inspect(engine).get_columns("installations")}
         with engine.connect() as connection:

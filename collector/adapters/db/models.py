@@ -177,7 +177,7 @@ class InstallationRow(Base):
     """A catalogue product installed on an asset, in one version and architecture."""
 
     __tablename__ = "installations"
-    # No foreign keys (migrations 0002, 0004): ~800 rows per inventory, and the per-row checks
+    # No foreign keys (migrations 0002, 0005): ~800 rows per inventory, and the per-row checks
     # were most of the database time of a first inventory. Ingest writes installations only
     # beside their asset, in one transaction, and the catalogue is append-only. seq numbers the
     # versions an asset has of one product (several kernels are real).
@@ -274,16 +274,19 @@ class ApiTokenRow(Base):
 
 
 class PollCredentialRow(Base):
-    """A named SNMP credential the pollers try; its secrets sealed (collector/adapters/sealing)."""
+    """A named SNMP or SSH credential the pollers try; its secrets sealed
+    (collector/adapters/sealing)."""
 
     __tablename__ = "poll_credentials"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
-    protocol: Mapped[str] = mapped_column(String(8))  # snmp
-    version: Mapped[str] = mapped_column(String(8))  # v2c, v3
-    user: Mapped[str | None] = mapped_column(String(64))
+    protocol: Mapped[str] = mapped_column(String(8))  # snmp, ssh
+    version: Mapped[str] = mapped_column(String(8))  # v2c, v3; ssh: password, key
+    user: Mapped[str | None] = mapped_column(String(64))  # v3 user, SSH user name
     auth_protocol: Mapped[str | None] = mapped_column(String(16))
     priv_protocol: Mapped[str | None] = mapped_column(String(16))
+    key_file: Mapped[str | None] = mapped_column(String(512))  # SSH private key on the poller
+    legacy_algorithms: Mapped[bool] = mapped_column(Boolean, default=False)
     sealed: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(When)
 
@@ -297,5 +300,28 @@ class PollTargetRow(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     protocol: Mapped[str] = mapped_column(String(8))
     spec: Mapped[str] = mapped_column(String(128))
+    device_type: Mapped[str | None] = mapped_column(String(64))  # SSH only
     credentials: Mapped[list[str]] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(When)
+
+
+class PollFindingRow(Base):
+    """Something a poller met that ops must look at (a changed SSH host key): one open row per
+    site, address, protocol and kind, its last_seen moved by every repeat; resolved when ops
+    act (an accepted key is kept in ``accepted``)."""
+
+    __tablename__ = "poll_findings"
+    __table_args__ = (Index("ix_poll_findings_open", "site_id", "address", "kind", "resolved_at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    address: Mapped[str] = mapped_column(String(80))  # host:port
+    protocol: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(32))
+    pinned: Mapped[str | None] = mapped_column(String(128))
+    seen: Mapped[str | None] = mapped_column(String(128))
+    occurrences: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(When)
+    last_seen: Mapped[datetime] = mapped_column(When)
+    resolved_at: Mapped[datetime | None] = mapped_column(When)
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    accepted: Mapped[str | None] = mapped_column(String(128))

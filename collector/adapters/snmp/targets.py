@@ -1,4 +1,4 @@
-"""The SNMP targets file: per site, the hosts and ranges to poll and the credentials to try.
+"""The targets file: per site, the hosts and ranges to poll and the credentials to try.
 
 TOML, read with the standard library::
 
@@ -26,14 +26,15 @@ TOML, read with the standard library::
     credentials = ["printer-v2c", "core-v3"]   # tried in this order
 
 Secrets are never in clear text in the file. A range expands to its usable host addresses;
-at most MAX_RANGE_HOSTS per range so a typo (/8) cannot start a sweep of millions.
+at most MAX_RANGE_HOSTS per range so a typo (/8) cannot start a sweep of millions. SSH targets
+and credentials (``[[ssh_credentials]]``, ``[[sites.ssh]]``) are read by
+collector/adapters/ssh/targets.py; a site with SSH targets may leave out the SNMP ones.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,15 +46,23 @@ from collector.adapters.snmp.credentials import (
     PrivProtocol,
     V3User,
 )
+from collector.adapters.ssh.targets import SshTargets, parse_ssh_sites
+from collector.adapters.target_specs import (
+    MAX_RANGE_HOSTS,
+    TargetsError,
+    Unseal,
+    expand,
+    number,
+    read_secret,
+    site_code,
+    strings,
+    tables,
+)
 
-MAX_RANGE_HOSTS = 4096
-DEFAULT_PORT = 161
-
-Unseal = Callable[[str], str]
-
-
-class TargetsError(ValueError):
-    """The targets file cannot be used; the message names the entry."""
+__all__ = [
+    "MAX_RANGE_HOSTS", "SiteTargets", "TargetPlan", "TargetsError", "expand", "load_targets",
+    "parse_credential", "parse_targets",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -65,96 +74,68 @@ class SiteTargets:
 
 @dataclass(frozen=True)
 class TargetPlan:
+    """SNMP targets per site, SSH target groups (several per site) and the round's timing."""
+
     sites: tuple[SiteTargets, ...]
     timeout: float = 1.0
     retries: int = 1
     interval_minutes: float = 15.0
+    ssh: tuple[SshTargets, ...] = ()
 
 
-def load_targets(path: Path, unseal: Unseal, environ: Mapping[str, str]) -> TargetPlan:
-    """The plan in a targets file; TargetsError for anything wrong, naming where."""
+def load_targets(
+    path: Path,
+    unseal: Unseal,
+    environ: Mapping[str, str],
+    device_types: Collection[str] | None = None,
+) -> TargetPlan:
+    """The plan in a targets file; TargetsError for anything wrong, naming where.
+    ``device_types``: the SSH device types accepted (default: the shipped profiles')."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise TargetsError(f"berkas target {path} tidak terbaca: {exc}") from exc
-    return parse_targets(data, unseal, environ)
+    return parse_targets(data, unseal, environ, device_types)
 
 
 def parse_targets(
-    data: Mapping[str, Any], unseal: Unseal, environ: Mapping[str, str]
+    data: Mapping[str, Any],
+    unseal: Unseal,
+    environ: Mapping[str, str],
+    device_types: Collection[str] | None = None,
 ) -> TargetPlan:
-    """The plan in parsed TOML data."""
+    """The plan in parsed TOML data (every entry checked before anything is returned)."""
     credentials = {
         entry.get("name", ""): parse_credential(entry, unseal, environ)
-        for entry in _tables(data, "credentials")
+        for entry in tables(data, "credentials")
     }
-    sites = tuple(_site(entry, credentials) for entry in _tables(data, "sites"))
+    entries = tables(data, "sites")
+    ssh = parse_ssh_sites(data, entries, unseal, environ, device_types)
+    with_ssh = {group.code for group in ssh}
+    sites = tuple(
+        site for entry in entries if (site := _site(entry, credentials, with_ssh)) is not None
+    )
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         raise TargetsError("[defaults] harus berupa tabel")
     return TargetPlan(
         sites,
-        timeout=_number(defaults, "timeout", 1.0, 0.05, 30),
-        retries=int(_number(defaults, "retries", 1, 0, 5)),
-        interval_minutes=_number(defaults, "interval_minutes", 15, 1, 24 * 60),
+        timeout=number(defaults, "timeout", 1.0, 0.05, 30),
+        retries=int(number(defaults, "retries", 1, 0, 5)),
+        interval_minutes=number(defaults, "interval_minutes", 15, 1, 24 * 60),
+        ssh=ssh,
     )
 
 
-def expand(target: str) -> Iterator[tuple[str, int]]:
-    """(host, port) for "HOST", "HOST:PORT" or a CIDR range (its usable hosts)."""
-    text = target.strip()
-    if "/" in text:
-        yield from ((str(host), DEFAULT_PORT) for host in _network_hosts(text))
-        return
-    host, port = _host_port(text)
-    yield host, port
-
-
-def _network_hosts(text: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    try:
-        network = ipaddress.ip_network(text, strict=False)
-    except ValueError as exc:
-        raise TargetsError(f"rentang tidak sah: {text!r}") from exc
-    if network.num_addresses > MAX_RANGE_HOSTS + 2:
-        raise TargetsError(f"rentang {text} terlalu besar (maks. {MAX_RANGE_HOSTS} alamat)")
-    return list(network.hosts()) or [network.network_address]
-
-
-def _host_port(text: str) -> tuple[str, int]:
-    host, port = text, DEFAULT_PORT
-    if text.startswith("["):  # [v6]:port
-        host, _, rest = text[1:].partition("]")
-        port = _port(rest.removeprefix(":"), text) if rest else DEFAULT_PORT
-    elif text.count(":") == 1:
-        host, _, rest = text.partition(":")
-        port = _port(rest, text)
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if not host or not all(part.isalnum() or "-" in part for part in host.split(".")):
-            raise TargetsError(f"alamat target tidak sah: {text!r}") from None
-    return host, port
-
-
-def _port(text: str, target: str) -> int:
-    if not text.isdecimal() or not 0 < int(text) < 65536:
-        raise TargetsError(f"port tidak sah pada target {target!r}")
-    return int(text)
-
-
-def _tables(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
-    entries = data.get(key, [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise TargetsError(f"[[{key}]] harus berupa daftar tabel")
-    return entries
-
-
-def _site(entry: Mapping[str, Any], credentials: Mapping[str, Credential]) -> SiteTargets:
-    code = str(entry.get("code", "")).strip().upper()
-    if not code:
-        raise TargetsError("setiap [[sites]] perlu 'code'")
+def _site(
+    entry: Mapping[str, Any], credentials: Mapping[str, Credential], with_ssh: Collection[str]
+) -> SiteTargets | None:
+    """The site's SNMP targets; None for a site that has only SSH targets."""
+    code = site_code(entry)
+    if code in with_ssh and "targets" not in entry and "credentials" not in entry:
+        return None
     targets, names = entry.get("targets", []), entry.get("credentials", [])
-    if not _strings(targets) or not _strings(names):
+    if not strings(targets) or not strings(names):
         raise TargetsError(
             f"situs {code}: 'targets' dan 'credentials' harus daftar teks, tidak kosong"
         )
@@ -165,10 +146,6 @@ def _site(entry: Mapping[str, Any], credentials: Mapping[str, Credential]) -> Si
     return SiteTargets(code, addresses, tuple(credentials[name] for name in names))
 
 
-def _strings(value: object) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
-
-
 def parse_credential(
     entry: Mapping[str, Any], unseal: Unseal, environ: Mapping[str, str]
 ) -> Credential:
@@ -177,7 +154,7 @@ def parse_credential(
     if not name:
         raise TargetsError("setiap [[credentials]] perlu 'name'")
     if "user" not in entry:
-        return Community(_secret(entry, "community", name, unseal, environ), name=name)
+        return Community(read_secret(entry, "community", name, unseal, environ), name=name)
     try:
         auth = AuthProtocol(str(entry.get("auth_protocol", "sha256")).lower())
         priv = PrivProtocol(str(entry.get("priv_protocol", "aes")).lower())
@@ -186,30 +163,7 @@ def parse_credential(
     return V3User(
         user=str(entry["user"]),
         auth_protocol=auth,
-        auth_key=_secret(entry, "auth_key", name, unseal, environ),
+        auth_key=read_secret(entry, "auth_key", name, unseal, environ),
         priv_protocol=priv,
-        priv_key=_secret(entry, "priv_key", name, unseal, environ),
+        priv_key=read_secret(entry, "priv_key", name, unseal, environ),
     )
-
-
-def _secret(
-    entry: Mapping[str, Any], key: str, name: str, unseal: Unseal, environ: Mapping[str, str]
-) -> str:
-    if f"{key}_env" in entry:
-        value = environ.get(str(entry[f"{key}_env"]), "")
-        if not value:
-            raise TargetsError(f"kredensial {name}: variabel {entry[f'{key}_env']} kosong")
-        return value
-    if key not in entry:
-        raise TargetsError(f"kredensial {name}: perlu '{key}' (tersegel) atau '{key}_env'")
-    try:
-        return unseal(str(entry[key]))
-    except ValueError as exc:
-        raise TargetsError(f"kredensial {name}, {key}: {exc}") from exc
-
-
-def _number(table: Mapping[str, Any], key: str, default: float, low: float, high: float) -> float:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise TargetsError(f"[defaults] {key} harus angka antara {low} dan {high}")
-    return float(value)

@@ -101,6 +101,11 @@ class HostKeyStore:
             raise HostKeyChangedError(site, address, pinned, seen.fingerprint)
         return False
 
+    def replace(self, site: str, address: Address, seen: HostKey) -> None:
+        """Pin ``seen`` in place of the old key: only after ops accepted this very key."""
+        self._pinned.put(site, address, seen.fingerprint)
+        self._pinned.save()
+
 
 class KnownHostsFile:
     """Host keys pinned by an OpenSSH known_hosts file instead of first use (``--known-hosts``):

@@ -13,8 +13,8 @@ the table, 2.0 ms without the two things this migration removes.
   product (several kernels are real). Its index serves look-ups by asset, so the separate
   asset_id index goes too.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-28
 """
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
