@@ -11,7 +11,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any
@@ -25,6 +25,7 @@ from collector.entrypoints.openapi import openapi_document
 from collector.errors import Refused
 from collector.ingest.decode import BodyLimits, decode_document
 from collector.services.enrolment import Caller
+from collector.services.ingest import IngestResult
 from collector.services.register import AssetFilter, Page
 from collector.services.register_io import (
     CSV_MEDIA_TYPE,
@@ -158,27 +159,21 @@ _SOURCE_KINDS = frozenset({"agent", "snmp", "ssh"})
 async def observations(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     started = time.perf_counter()
-    source = "unknown"
+    seen: dict[str, str] = {}
     try:
-        caller: Caller = await _ingest_call(
-            request, services.enrolment.authenticate, _bearer(request)
+        token = _bearer(request)
+        caller = services.enrolment.remembered(token) or await _ingest_call(
+            request, services.enrolment.authenticate, token
         )
         raw = await request.read()
-        # Inflating and parsing up to tens of MB must not stall the event loop.
-        document = await _ingest_call(
-            request,
-            decode_document,
-            raw,
-            request.headers.get("Content-Type", ""),
-            request.headers.get("Content-Encoding", ""),
-            services.limits,
-        )
-        kind = (document.get("source") or {}).get("kind")
-        source = kind if kind in _SOURCE_KINDS else "unknown"  # labels stay a fixed set
-        result = await _ingest_call(request, services.ingest.ingest, document, caller, len(raw))
+        # One trip to the ingest threads: inflating and parsing up to tens of MB must not
+        # stall the event loop, and every hop between threads costs a busy collector.
+        result = await _ingest_call(request, _decode_and_ingest, services, caller, raw,
+                                    request.headers, seen)  # fmt: skip
     except Refused as exc:
-        services.metrics.results.labels(source, exc.code).inc()
+        services.metrics.results.labels(seen.get("source", "unknown"), exc.code).inc()
         raise
+    source = seen["source"]
     services.metrics.results.labels(source, "accepted").inc()
     services.metrics.duration.labels(source).observe(time.perf_counter() - started)
     return _json(
@@ -187,6 +182,22 @@ async def observations(request: web.Request) -> web.Response:
          "conflicts": result.conflicts},
         202,
     )  # fmt: skip
+
+
+def _decode_and_ingest(
+    services: Services,
+    caller: Caller,
+    raw: bytes,
+    headers: Mapping[str, str],
+    seen: dict[str, str],
+) -> IngestResult:
+    """Decode the body and store the observation (in an ingest thread); ``seen["source"]``
+    names the document's source kind for the metrics once it is known."""
+    document = decode_document(raw, headers.get("Content-Type", ""),
+                               headers.get("Content-Encoding", ""), services.limits)  # fmt: skip
+    kind = (document.get("source") or {}).get("kind")
+    seen["source"] = kind if kind in _SOURCE_KINDS else "unknown"  # labels stay a fixed set
+    return services.ingest.ingest(document, caller, len(raw))
 
 
 async def _viewer(request: web.Request) -> Viewer:

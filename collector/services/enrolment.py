@@ -122,12 +122,20 @@ class EnrolmentService:
                 session.flush()
             return Caller(row.id, site_id, site.strip().upper(), "poller", None)
 
-    def authenticate(self, credential: str) -> Caller:
-        """The caller a credential belongs to; Refused(401) when unknown or revoked."""
-        digest = secret_hash(credential)
-        cached = self._callers.get(digest)
+    def remembered(self, credential: str) -> Caller | None:
+        """The caller when this process looked the credential up a moment ago (no database
+        access: the HTTP layer asks on its event loop first), else None."""
+        cached = self._callers.get(secret_hash(credential))
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
+        return None
+
+    def authenticate(self, credential: str) -> Caller:
+        """The caller a credential belongs to; Refused(401) when unknown or revoked."""
+        remembered = self.remembered(credential)
+        if remembered is not None:
+            return remembered
+        digest = secret_hash(credential)
         caller = self._look_up(digest)
         if len(self._callers) > _CACHE_LIMIT:
             self._callers.clear()
