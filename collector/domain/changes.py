@@ -17,7 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from agent.junk import clean_text
-from collector.domain.software import collapse_spaces, normalise_softwares
+from collector.domain.installations import installations
+from collector.domain.software import collapse_spaces
 
 
 class ChangeKind(StrEnum):
@@ -193,10 +194,10 @@ def _versions_by_product(
 ) -> dict[tuple[str, str], tuple[str, set[str | None]]]:
     """(casefolded name, arch) → (subject, installed versions)."""
     products: dict[tuple[str, str], tuple[str, set[str | None]]] = {}
-    for item in normalise_softwares([item for item in items if isinstance(item, Mapping)]):
-        key = (item.name.casefold(), item.arch or "")
-        subject = f"{item.name} ({item.arch})" if item.arch else item.name
-        products.setdefault(key, (subject, set()))[1].add(item.version)
+    for item in installations([item for item in items if isinstance(item, Mapping)]):
+        name, arch = item.name, item.order[1]
+        subject = f"{name} ({arch})" if arch else name
+        products.setdefault(item.order[:2], (subject, set()))[1].add(item.columns[1])
     return products
 
 
@@ -204,6 +205,8 @@ def _diff_versions(subject: str, old: set[str | None], new: set[str | None]) -> 
     """An upgrade/downgrade between two single versions that differ in order; otherwise the
     versions that appeared (installed) and disappeared (removed). An unknown version sorts
     before every known one."""
+    if old == new:  # the common case by far: nothing to compare
+        return []
     if len(old) == 1 and len(new) == 1:
         (before,), (after,) = old, new
         order = compare_versions(before or "", after or "")

@@ -27,6 +27,7 @@ class Installed(NamedTuple):
     name: str
     publisher: str | None
     columns: tuple[str, str | None, str | None, str, date | None]
+    text_columns: tuple[str | None, ...]  # the same with the date as ISO text (SQLite's form)
     copy_text: str  # the columns as COPY text, tab-separated
     order: tuple[str, str, str, str]
     unique: tuple[str, str, str]
@@ -37,9 +38,10 @@ class Installed(NamedTuple):
 Numbered = tuple[int, int, Installed]
 
 
-def row_values(row: Numbered) -> tuple[Any, ...]:
-    """(software_id, seq, *columns): the row as compared with what the table holds."""
-    return (row[0], row[1], *row[2].columns)
+def row_values(row: Numbered, text_dates: bool = False) -> tuple[Any, ...]:
+    """(software_id, seq, *columns): the row as compared with what the table holds (with the
+    date as ISO text where the driver returns it so)."""
+    return (row[0], row[1], *(row[2].text_columns if text_dates else row[2].columns))
 
 
 _memo: dict[tuple[Any, ...], Installed | None] = {}
@@ -109,6 +111,7 @@ def _normalised(reported: Mapping[str, Any]) -> Installed | None:
         name=item.name,
         publisher=item.publisher,
         columns=columns,
+        text_columns=(*columns[:4], columns[4].isoformat() if columns[4] else None),
         copy_text="\t".join(_copy_text(value) for value in columns),
         order=software_order(item),
         unique=(item.name.casefold(), item.version or "", item.arch or ""),

@@ -12,7 +12,10 @@ connections drives two phases:
 
 - full: each agent sends its full inventory once (first sight: an asset, ~800 installations);
 - unchanged: each agent sends ``--rounds`` deltas (its sections acknowledged: identity, status
-  and hashes only).
+  and hashes only);
+- updated: each agent sends what it sends after a day's updates: a delta carrying its software
+  section with UPDATED_PACKAGES packages in new versions (installations rewritten where they
+  differ, history recorded). No target of its own; the steady state after onboarding.
 
 Printed per phase: posts, wall seconds, inventories/s, p50/p95 latency, errors (non-2xx; the
 first body is shown), the collector's CPU seconds (``/proc/PID/stat``) and peak RSS (VmHWM),
@@ -59,6 +62,7 @@ from agent.sources.host import live_host
 from agent.spool import compress_document
 
 TARGETS = {"full": 200.0, "unchanged": 2_000.0}  # inventories/s, on PostgreSQL
+UPDATED_PACKAGES = 3  # packages per agent with a new version in the "updated" phase
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SITE = "BENCH"
 VARIED_VERSIONS = 5  # packages per agent with a version of its own
@@ -79,6 +83,7 @@ class SyntheticAgent:
     hostname: str
     full: bytes
     unchanged: tuple[bytes, ...]
+    updated: bytes
 
 
 @dataclass(frozen=True)
@@ -212,11 +217,22 @@ def later_status(status: Mapping[str, Any] | None, hours: int) -> dict[str, Any]
     return later
 
 
+def updated_softwares(softwares: Sequence[Mapping[str, Any]], index: int) -> list[dict[str, Any]]:
+    """Agent ``index``'s packages after a day's updates: UPDATED_PACKAGES of them upgraded."""
+    chosen = random.Random(f"updates-{index}")  # noqa: S311 - repeatable, not secret
+    upgraded = set(chosen.sample(range(len(softwares)), min(UPDATED_PACKAGES, len(softwares))))
+    return [
+        {**item, "version": f"{item.get('version') or '0'}+upd1"} if n in upgraded else dict(item)
+        for n, item in enumerate(softwares)
+    ]
+
+
 def build_agent(base: Collected, index: int, rounds: int, now: datetime) -> SyntheticAgent:
-    """Agent ``index``: its full document, then ``rounds`` deltas acknowledging its sections."""
+    """Agent ``index``: its full document, ``rounds`` deltas acknowledging its sections, then
+    the delta after a day's updates (its new software section and status)."""
     sections = agent_sections(base.sections, index)
     collected = Collected(sections, base.errors, base.duration_ms)
-    first = now - timedelta(hours=rounds)
+    first = now - timedelta(hours=rounds + 1)
     full = build_observation(collected, collected_at=first, submission_id=str(uuid.uuid4()))
     acknowledged = section_hashes(collected)
     unchanged = []
@@ -230,8 +246,17 @@ def build_agent(base: Collected, index: int, rounds: int, now: datetime) -> Synt
             later, collected_at=first + timedelta(hours=hour), acknowledged=acknowledged
         )
         unchanged.append(compress_document(delta))
+    after_updates = Collected(
+        {**sections, "status": later_status(sections.get("status"), rounds + 1),
+         "softwares": updated_softwares(sections.get("softwares") or [], index)},
+        base.errors,
+        base.duration_ms,
+    )  # fmt: skip
+    updated = build_observation(
+        after_updates, collected_at=first + timedelta(hours=rounds + 1), acknowledged=acknowledged
+    )
     return SyntheticAgent(sections["identity"]["hostname"], compress_document(full),
-                          tuple(unchanged))  # fmt: skip
+                          tuple(unchanged), compress_document(updated))  # fmt: skip
 
 
 def build_fleet(base: Collected, count: int, rounds: int) -> Fleet:
@@ -490,6 +515,8 @@ async def post_observation(
         return
     fields = orjson.loads(answer)
     tally.answers.update(key for key in ("created", "full_required") if fields.get(key))
+    if fields.get("changes"):
+        tally.answers["changed"] += 1
 
 
 async def measure_phase(
@@ -527,7 +554,7 @@ class Target:
 
 
 async def drive(target: Target, fleet: Fleet, concurrency: int) -> list[PhaseResult]:
-    """Enrol the fleet, then the full phase, then the unchanged phase, on one client session."""
+    """Enrol the fleet, then the full, unchanged and updated phases, on one client session."""
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=300)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
@@ -543,11 +570,12 @@ async def drive(target: Target, fleet: Fleet, concurrency: int) -> list[PhaseRes
             for hour in range(rounds)
             for i, agent in enumerate(fleet.agents)
         ]
+        updated = [(credentials[i], agent.updated) for i, agent in enumerate(fleet.agents)]
         return [
             await measure_phase(
                 name, session, url, jobs, concurrency=concurrency, watched=target.watched
             )
-            for name, jobs in (("full", full), ("unchanged", unchanged))
+            for name, jobs in (("full", full), ("unchanged", unchanged), ("updated", updated))
         ]
 
 
@@ -664,7 +692,9 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 def verdict(kind: str, name: str, rate: float) -> str:
     """The phase's target and whether it was met (targets are for PostgreSQL)."""
-    target = TARGETS[name]
+    target = TARGETS.get(name)
+    if target is None:
+        return "(no target)"
     if kind != "postgresql":
         return f"(PostgreSQL target >= {target:,.0f}/s)"
     return f">= {target:,.0f}/s: {'ok' if rate >= target else 'MISSED'}"
@@ -715,11 +745,12 @@ def print_results(kind: str, results: Sequence[PhaseResult]) -> None:
     print(CPU_HEADER)
     for result in results:
         print(cpu_line(result))
-    full, unchanged = results
+    full, unchanged, updated = results
     print(
         f"  answers: full {full.tally.answers['created']}/{full.count} created an asset; "
         f"unchanged {unchanged.tally.answers['full_required']} asked for a full inventory, "
-        f"{unchanged.tally.answers['created']} created an asset (both should be 0)"
+        f"{unchanged.tally.answers['created']} created an asset (both should be 0); "
+        f"updated {updated.tally.answers['changed']}/{updated.count} recorded changes"
     )
     for result in results:
         if result.tally.first_error:

@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 def open_engine(url: str, *, pool_size: int = 8) -> Engine:
     """An engine for the URL; SQLite files get WAL mode, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_text)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30},
+            json_serializer=_json_text,
+            json_deserializer=orjson.loads,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # No pre-ping (one more round trip per request): stale connections are recycled, and a
@@ -23,11 +28,13 @@ def open_engine(url: str, *, pool_size: int = 8) -> Engine:
         max_overflow=pool_size,
         pool_recycle=1800,
         json_serializer=_json_text,
+        json_deserializer=orjson.loads,
     )
 
 
 def _json_text(value: Any) -> str:
-    """JSON columns through orjson: a 150 KB software section encodes ten times faster."""
+    """JSON columns through orjson (both ways): a 150 KB software section encodes and decodes
+    several times faster than with the standard library."""
     return orjson.dumps(value).decode("utf-8")
 
 
