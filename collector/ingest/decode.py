@@ -6,6 +6,7 @@ inflating, before the memory is spent.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,10 @@ from typing import Any
 import orjson
 
 from collector.errors import Refused
+
+# A NUL character written as JSON's \u0000 escape: preceded by an even number of backslashes
+# (none included), so an escaped backslash followed by the text "u0000" does not count.
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,9 @@ def decode_document(
         body = inflate(body, limits.max_document_bytes)
     elif encoding not in ("", "identity"):
         raise Refused(415, "unsupported_encoding", f"Content-Encoding {encoding!r} tidak didukung")
+    if b"\\u0000" in body and _NUL_ESCAPE.search(body):
+        # PostgreSQL text cannot hold NUL; refused on every database so both behave alike.
+        raise Refused(422, "nul_character", "dokumen berisi karakter NUL (\\u0000) dalam teks")
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as exc:

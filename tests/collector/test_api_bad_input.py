@@ -32,7 +32,7 @@ from collector.config import load_config
 from collector.entrypoints.http import build_app
 from tests.collector.conftest import FixedClock
 from tests.collector.databases import PostgresDatabases, SqliteDatabases, fresh_database
-from tests.collector.documents import observation
+from tests.collector.documents import observation, renewed
 
 SITE = "BBPOM-SBY"
 JSON = {"Content-Type": "application/json"}
@@ -298,6 +298,36 @@ def test_a_schema_violation_is_refused_and_named(
     request = post(OBSERVATIONS, encoded(document), bearer(world.credential))
     message = refused_unchanged(world.services, request, 422, "schema_violation")
     assert named in message
+
+
+def _nul_in_software_name(document: dict[str, Any]) -> None:
+    document["softwares"][0]["name"] = "vim\u0000evil"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(_nul_in_software_name, id="software-name"),
+        pytest.param(_set("identity/hostname", "host\u0000"), id="hostname"),
+        pytest.param(_set("operatingsystem/name", "\u0000"), id="os-name"),
+    ],
+)
+def test_a_nul_character_in_text_is_refused(
+    world: World, change: Callable[[dict[str, Any]], None]
+) -> None:
+    document = observation("linux")
+    change(document)
+    request = post(OBSERVATIONS, encoded(renewed(document)), bearer(world.credential))
+    message = refused_unchanged(world.services, request, 422, "nul_character")
+    assert "NUL" in message
+
+
+def test_a_backslash_before_the_text_u0000_is_no_nul(fresh_world: World) -> None:
+    document = observation("linux")
+    document["softwares"][0]["name"] = "C:\\u0000dir"  # a backslash, then the text "u0000"
+    request = post(OBSERVATIONS, encoded(renewed(document)), bearer(fresh_world.credential))
+    answer = call(fresh_world.services, request)
+    assert answer.status == 202, answer.text
 
 
 @pytest.fixture
