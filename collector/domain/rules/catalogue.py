@@ -1,0 +1,8 @@
+"""The rule families evaluated for every asset, with the table of the rules file each reads."""
+
+from __future__ import annotations
+
+from collector.domain.rules.findings import RuleFamily
+
+# (name of the family's table in the rules file, the family)
+FAMILIES: tuple[tuple[str, RuleFamily], ...] = ()
