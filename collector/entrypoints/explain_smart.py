@@ -29,13 +29,17 @@ EXIT_HELP = (
 # Keys only a smartctl device document carries (the SCSI corpus file has no "smartctl" block).
 _SMARTCTL_KEYS = ("smartctl", "json_format_version", "device", "smart_status")
 _TEXT = {
-    "scan": ("hasil pemindaian smartctl --scan, bukan data satu disk",
-             "smartctl --scan output, not one disk's data"),
-    "not_json": ("bukan JSON (keluaran smartctl --json diharapkan)",
-                 "not JSON (smartctl --json output expected)"),
+    "scan": (
+        "hasil pemindaian smartctl --scan, bukan data satu disk",
+        "smartctl --scan output, not one disk's data",
+    ),
+    "not_json": (
+        "bukan JSON (keluaran smartctl --json diharapkan)",
+        "not JSON (smartctl --json output expected)",
+    ),
     "not_smartctl": ("JSON ini bukan keluaran smartctl --json", "this JSON is not smartctl output"),
     "unreadable": ("berkas tidak dapat dibaca", "file cannot be read"),
-}  # fmt: skip
+}
 
 
 def add_command(commands: Any) -> None:
@@ -53,7 +57,8 @@ def default_thresholds() -> Thresholds:
     """The ``[disk]`` table of the rules file shipped with the collector."""
     text = resources.files("collector.domain.rules").joinpath("defaults.toml").read_text("utf-8")
     table = tomllib.loads(text)["disk"]
-    assert isinstance(table, dict)  # noqa: S101 - the shipped file is ours
+    if not isinstance(table, dict):
+        raise TypeError("defaults.toml: [disk] must be a table")
     return table
 
 
