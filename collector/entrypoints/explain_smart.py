@@ -17,7 +17,8 @@ from typing import Any
 
 from agent.probes.smart_parse import decode_json, parse_smartctl
 from collector.config import CollectorConfig
-from collector.domain.rules.disk import DiskAssessment, DiskVerdict, DiskView, assess_disk
+from collector.domain.rules.disk import DiskAssessment, DiskVerdict, assess_disk
+from collector.domain.rules.disk_view import DiskView
 from collector.domain.rules.findings import Thresholds
 
 EXIT_HELP = (

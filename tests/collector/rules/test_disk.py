@@ -9,13 +9,13 @@ import pytest
 
 from collector.domain.rules.disk import (
     DiskVerdict,
-    DiskView,
     assess_disk,
     disk_findings,
     disk_trend_readings,
-    one_disk_findings,
 )
+from collector.domain.rules.disk_checks import one_disk_findings
 from collector.domain.rules.disk_values import displayed_count, format_number
+from collector.domain.rules.disk_view import DiskView
 from collector.domain.rules.findings import Maintenance, Severity, Snapshot
 from tests.collector.rules.disk_cases import ata_row, block, thresholds
 
@@ -264,9 +264,14 @@ def test_verdict_reasons_put_critical_first_in_both_languages() -> None:
 
 def test_thresholds_come_from_the_rules_table() -> None:
     disk = block(attributes=[ata_row(5, "3")])
-    strict = thresholds(reallocated_critical_from=3)
-    (finding,) = one_disk_findings(DiskView(disk), strict)
-    assert finding.severity is C
+    assert severities(disk) == {"disk.reallocated": W}
+    for strict in (
+        thresholds(reallocated_critical_from=3),
+        thresholds(reallocated_critical_from=3.0),
+    ):
+        (finding,) = one_disk_findings(DiskView(disk), strict)
+        assert finding.severity is C
+    assert one_disk_findings(DiskView(disk), thresholds(reallocated_warning_from=4)) == []
 
 
 def snapshot(sections: dict[str, Any], trends: dict[str, Any] | None = None) -> Snapshot:
