@@ -1,4 +1,5 @@
-"""``asetik-collector``: serve the API, migrate the database, manage sites, tokens and users."""
+"""``asetik-collector``: serve the API, migrate the database, manage sites, tokens and users,
+explain smartctl verdicts."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from collector.adapters.sealing import SealError
 from collector.adapters.snmp.targets import TargetsError
 from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
+from collector.entrypoints.explain_smart import add_command as add_explain_smart
+from collector.entrypoints.explain_smart import run_explain_smart
 from collector.entrypoints.poll import add_commands as add_poll_commands
 from collector.entrypoints.poll import (
     run_accept_key,
@@ -102,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     bmn_import.add_argument("--format", choices=["csv", "xlsx"])
     bmn_import.add_argument("--dry-run", action="store_true")
     add_poll_commands(commands)
+    add_explain_smart(commands)
     return parser  # fmt: skip
 
 
@@ -259,6 +263,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("secret", "seal"): run_secret_seal,
     ("ssh", "accept-key"): run_accept_key,
     ("ssh", "findings"): run_list_findings,
+    ("explain-smart", None): run_explain_smart,
 }
 
 

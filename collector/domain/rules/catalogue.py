@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from collector.domain.rules.disk import disk_findings
 from collector.domain.rules.findings import RuleFamily
 
 # (name of the family's table in the rules file, the family)
-FAMILIES: tuple[tuple[str, RuleFamily], ...] = ()
+FAMILIES: tuple[tuple[str, RuleFamily], ...] = (("disk", disk_findings),)
