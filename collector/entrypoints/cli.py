@@ -23,6 +23,8 @@ from collector.adapters.sealing import SealError
 from collector.adapters.snmp.targets import TargetsError
 from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
+from collector.entrypoints.eol import add_commands as add_eol_commands
+from collector.entrypoints.eol import run_eol_refresh
 from collector.entrypoints.poll import add_commands as add_poll_commands
 from collector.entrypoints.poll import (
     run_accept_key,
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     bmn_import.add_argument("--format", choices=["csv", "xlsx"])
     bmn_import.add_argument("--dry-run", action="store_true")
     add_poll_commands(commands)
+    add_eol_commands(commands)
     return parser  # fmt: skip
 
 
@@ -259,6 +262,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("secret", "seal"): run_secret_seal,
     ("ssh", "accept-key"): run_accept_key,
     ("ssh", "findings"): run_list_findings,
+    ("eol", "refresh"): run_eol_refresh,
 }
 
 

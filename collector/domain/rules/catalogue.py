@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collector.domain.rules.findings import RuleFamily
+from collector.domain.rules.software import software
 
 # (name of the family's table in the rules file, the family)
-FAMILIES: tuple[tuple[str, RuleFamily], ...] = ()
+FAMILIES: tuple[tuple[str, RuleFamily], ...] = (("software", software),)
