@@ -271,9 +271,11 @@ def _by_version(
     eol: EolData, product_id: str | None, version: str, subject: str
 ) -> Installed | None:
     product = eol.products.get(product_id or "")
-    if product is None or not version or product.match is not Match.DOTTED_PREFIX:
+    if product is None or product.match is not Match.DOTTED_PREFIX:
         return None
     version = _normalised(version)
+    if not version.split(".", 1)[0].isdigit():
+        return None  # "Everest", "abc": not a version of the product
     cycle = dotted_prefix_cycle(product, version)
     if cycle is not None:
         return Installed(subject, product, version, cycle)
@@ -303,9 +305,10 @@ def _product_of(name: str) -> str | None:
 
 
 def installed_products(softwares: object, eol: EolData, thresholds: Thresholds) -> list[Installed]:
-    """Key products of the softwares section with their cycles, the oldest cycle kept per
-    product. Packages of a distribution (dpkg, rpm) are left out unless ``distro_packages``
-    is set: the distribution backports fixes into them until its own end of life."""
+    """Key products of the softwares section with their cycles; of several installs of one
+    product, the one whose support ends first. Packages of a distribution (dpkg, rpm) are
+    left out unless ``distro_packages`` is set: the distribution backports fixes into them
+    until its own end of life."""
     if not isinstance(softwares, list):
         return []
     found: dict[str, Installed] = {}

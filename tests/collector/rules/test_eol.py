@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -124,7 +124,7 @@ def test_command_rewrites_the_file(source: Path, output: Path, capsys: Any) -> N
     assert f"{cycles} cycles" in capsys.readouterr().out
 
 
-SPOILERS = {
+SPOILERS: dict[str, Callable[[str], str]] = {
     "not JSON": lambda text: text[: len(text) // 2],
     "no releases": lambda text: '{"title": "Debian", "releases": []}',
     "a bad date": lambda text: text.replace('"eol": "2026-07-11"', '"eol": "11 Juli 2026"'),
@@ -175,20 +175,28 @@ def _v1(front_matter: dict[str, Any]) -> dict[str, Any]:
     releases = []
     for release in front_matter["releases"]:
         codename = release.get("codename")
-        label = release.get("releaseLabel") or (
-            f"{release['releaseCycle']} ({codename})" if codename else release["releaseCycle"])  # fmt: skip
+        plain = f"{release['releaseCycle']} ({codename})" if codename else release["releaseCycle"]
+        label = release.get("releaseLabel") or plain
         label = label.replace("__RELEASE_CYCLE__", release["releaseCycle"])
         label = label.replace("__CODENAME__", codename or "")
-        item = {"name": release["releaseCycle"], "codename": codename, "label": label,
-                "releaseDate": release.get("releaseDate"),
-                "isLts": release.get("lts") not in (None, False),
-                **ends(release.get("eol"), "eol"), **ends(release.get("eoes"), "eoes"),
-                "latest": {"name": release["latest"]} if release.get("latest") else None}  # fmt: skip
+        item = {
+            "name": release["releaseCycle"],
+            "codename": codename,
+            "label": label,
+            "releaseDate": release.get("releaseDate"),
+            "isLts": release.get("lts") not in (None, False),
+            **ends(release.get("eol"), "eol"),
+            **ends(release.get("eoes"), "eoes"),
+            "latest": {"name": release["latest"]} if release.get("latest") else None,
+        }
         if "eoas" in release:
             item |= ends(release["eoas"], "eoas")
         releases.append(item)
-    return {"schema_version": "1.2.0", "generated_at": "2026-08-22T00:00:00+00:00",
-            "result": {"name": "x", "label": front_matter["title"], "releases": releases}}  # fmt: skip
+    return {
+        "schema_version": "1.2.0",
+        "generated_at": "2026-08-22T00:00:00+00:00",
+        "result": {"name": "x", "label": front_matter["title"], "releases": releases},
+    }
 
 
 @pytest.fixture
