@@ -12,10 +12,11 @@ end is announced.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ class Cycle:
     lts: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per product of a load: hashed by identity
 class Product:
     name: str  # endoflife.date's id ("debian")
     title: str
@@ -133,7 +134,7 @@ def dotted_prefix_cycle(product: Product, version: str) -> Cycle | None:
     """The cycle whose id is the version or its longest dotted prefix ("12" for "12.5",
     "10.15" for "10.15.7", "17.6" for "17.6.4"); None when no cycle fits."""
     parts = version.strip().split(".")
-    by_id = {cycle.cycle: cycle for cycle in product.cycles}
+    by_id = _cycles_by_id(product)
     for length in range(len(parts), 0, -1):
         found = by_id.get(".".join(parts[:length]))
         if found is not None:
@@ -141,16 +142,27 @@ def dotted_prefix_cycle(product: Product, version: str) -> Cycle | None:
     return None
 
 
+@cache
+def _cycles_by_id(product: Product) -> dict[str, Cycle]:
+    return {cycle.cycle: cycle for cycle in product.cycles}
+
+
 def windows_build_cycles(product: Product, build: int) -> list[Cycle]:
     """The cycles whose latest version has this build number (10.0.19045 for 19045)."""
-    found = []
+    return list(_cycles_by_build(product).get(build, ()))
+
+
+@cache
+def _cycles_by_build(product: Product) -> dict[int, tuple[Cycle, ...]]:
+    index: dict[int, tuple[Cycle, ...]] = {}
     for cycle in product.cycles:
         try:
-            if cycle.latest and windows_build(cycle.latest)[2] == build:
-                found.append(cycle)
+            build = windows_build(cycle.latest)[2] if cycle.latest else None
         except InvalidVersionError:
             continue
-    return found
+        if build is not None:
+            index[build] = (*index.get(build, ()), cycle)
+    return index
 
 
 def year_cycle(product: Product, text: str) -> Cycle | None:
@@ -166,7 +178,9 @@ def year_cycle(product: Product, text: str) -> Cycle | None:
     return None
 
 
-def older_than_all(product: Product, version: str, compare: Any) -> Cycle | None:
+def older_than_all(
+    product: Product, version: str, compare: Callable[[str, str], int]
+) -> Cycle | None:
     """The oldest cycle when ``version`` is older than every cycle of the product and that
     cycle has itself reached its end of life (then so has the version); else None."""
     numeric = [c for c in product.cycles if all(p.isdigit() for p in c.cycle.split("."))]

@@ -297,6 +297,11 @@ _PRODUCT_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^libreoffice\b", re.I), "libreoffice"),
     (re.compile(r"^notepad\+\+", re.I), "notepad-plus-plus"),
 )  # fmt: skip
+# A cheap first filter: hosts list hundreds of programs, almost none of them key products.
+_PREFIXES = (
+    *("google chrome", "mozilla firefox", "java", "jdk", "eclipse temurin", "php"),
+    *("postgresql", "mysql server", "microsoft office", "libreoffice", "notepad++"),
+)
 _DISTRO_SOURCES = frozenset({"dpkg", "rpm"})
 
 
@@ -311,14 +316,16 @@ def installed_products(softwares: object, eol: EolData, thresholds: Thresholds) 
     until its own end of life."""
     if not isinstance(softwares, list):
         return []
+    skipped = frozenset() if thresholds.get("distro_packages") else _DISTRO_SOURCES
     found: dict[str, Installed] = {}
     for item in softwares:
-        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+        name = item.get("name") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not name.lower().startswith(_PREFIXES):
+            continue  # the common case by far: not a key product
+        product_id = _product_of(name)
+        if product_id is None or item.get("source") in skipped:
             continue
-        if item.get("source") in _DISTRO_SOURCES and not thresholds.get("distro_packages"):
-            continue
-        product_id = _product_of(item["name"])
-        installed = _product_cycle(eol, product_id, item) if product_id else None
+        installed = _product_cycle(eol, product_id, item)
         if installed is None:
             continue
         known = found.get(installed.subject)
