@@ -273,7 +273,8 @@ def _by_version(
     product = eol.products.get(product_id or "")
     if product is None or product.match is not Match.DOTTED_PREFIX:
         return None
-    version = _normalised(version)
+    if subject == "firmware":
+        version = _normalised(version)  # IOS XE prints "17.06.04"; Ubuntu's "22.04" stays
     if not version.split(".", 1)[0].isdigit():
         return None  # "Everest", "abc": not a version of the product
     cycle = dotted_prefix_cycle(product, version)

@@ -190,15 +190,21 @@ def test_extended_support_severity_is_a_threshold() -> None:
 
 
 def test_past_active_support_is_information() -> None:
-    system = {"family": "linux", "id": "ubuntu", "name": "Ubuntu", "version": "22.04"}
-    # Ubuntu 22.04: standard support to 2027-06-01 in the data; active = security there, so
-    # take RHEL 9: active support ended 2027-05-31, security until 2032-05-31.
-    rhel = {"family": "linux", "id": "rhel", "version": "9.4"}
-    (found,) = software(_snapshot({"operatingsystem": rhel}, now=datetime(2028, 1, 1, tzinfo=UTC)),
-                        THRESHOLDS)  # fmt: skip
+    ubuntu = {"family": "linux", "id": "ubuntu", "name": "Ubuntu", "version": "22.04"}
+    # Ubuntu 22.04: standard support ended 30 September 2024, security fixes until 1 April 2027
+    june_2025 = datetime(2025, 6, 1, tzinfo=UTC)
+    (found,) = software(_snapshot({"operatingsystem": ubuntu}, now=june_2025), THRESHOLDS)
     assert (found.evidence["state"], found.severity) == ("security_only", Severity.INFO)
-    assert "hanya menerima pembaruan keamanan sejak 31 Mei 2027" in found.message_id
-    assert software(_snapshot({"operatingsystem": system}), THRESHOLDS) == []
+    assert found.evidence["cycle"] == "22.04"
+    assert "hanya menerima pembaruan keamanan sejak 30 September 2024" in found.message_id
+    (soon,) = software(_snapshot({"operatingsystem": ubuntu}), THRESHOLDS)  # 124 days left
+    assert (soon.evidence["state"], soon.severity) == ("eol_soon", Severity.WARNING)
+    assert "1 April 2027 (124 hari lagi)" in soon.message_id
+    rhel = {"family": "linux", "id": "rhel", "version": "9.4"}  # active support to 31 May 2027
+    year_2028 = datetime(2028, 1, 1, tzinfo=UTC)
+    (later,) = software(_snapshot({"operatingsystem": rhel}, now=year_2028), THRESHOLDS)
+    assert (later.evidence["cycle"], later.evidence["state"]) == ("9", "security_only")
+    assert "sejak 31 Mei 2027" in later.message_id
 
 
 def test_windows_desktop_example_past_its_end_of_servicing() -> None:
