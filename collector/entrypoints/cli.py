@@ -24,6 +24,8 @@ from collector.adapters.sealing import SealError
 from collector.adapters.snmp.targets import TargetsError
 from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
+from collector.entrypoints.eol import add_commands as add_eol_commands
+from collector.entrypoints.eol import run_eol_refresh
 from collector.entrypoints.explain_smart import add_command as add_explain_smart
 from collector.entrypoints.explain_smart import run_explain_smart
 from collector.entrypoints.poll import add_commands as add_poll_commands
@@ -106,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     bmn_import.add_argument("--dry-run", action="store_true")
     add_poll_commands(commands)
     add_explain_smart(commands)
+    add_eol_commands(commands)
     return parser  # fmt: skip
 
 
@@ -264,6 +267,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("ssh", "accept-key"): run_accept_key,
     ("ssh", "findings"): run_list_findings,
     ("explain-smart", None): run_explain_smart,
+    ("eol", "refresh"): run_eol_refresh,
 }
 
 
