@@ -46,7 +46,12 @@ ERROR_WORDS = {
     "input_tray_empty": ("baki masukan kosong", "input tray empty"),
     "overdue_prevent_maint": ("perawatan berkala terlambat", "preventive maintenance overdue"),
 }
-ALERT_SEVERITIES = {"critical": Severity.CRITICAL, "warning": Severity.WARNING}
+# prtAlertSeverityLevel as the parser names it; "other" and unknown levels are info.
+ALERT_SEVERITIES = {
+    "critical": Severity.CRITICAL,
+    "warning": Severity.WARNING,
+    "warning_binary_change_event": Severity.WARNING,
+}
 
 
 def evaluate_printers(snapshot: Snapshot, thresholds: Thresholds) -> Iterator[Finding]:

@@ -10,7 +10,7 @@ import pytest
 from collector.domain.rules.findings import Maintenance, Severity
 from collector.domain.rules.printers import evaluate_printers, supply_percent
 from tests.collector.rules.rule_inputs import by_rule, run, shipped_thresholds, snapshot
-from tests.collector.snmp.observed import observe_recording
+from tests.collector.snmp.observed import SNMP_FIXTURES, observe_recording
 from tests.peers import corpus_dir
 
 
@@ -114,23 +114,50 @@ def test_detected_errors() -> None:
 
 def test_alerts() -> None:
     alerts = [
-        {"severity": "critical", "group": "cover", "group_index": 1, "code": "coverOpen",
+        {"severity": "critical", "group": "cover", "group_index": 1, "code": "cover_open",
          "description": "Front cover open"},
-        {"severity": "warning", "group": "markerSupplies", "group_index": 2,
-         "code": "markerTonerAlmostEmpty", "description": None},
-        {"severity": "other", "group": "generalPrinter", "group_index": None,
-         "code": "subunitOverTemperature", "description": "Fuser hot"},
-        {"severity": "warningBinaryChangeEvent", "group": "cover", "group_index": 1,
-         "code": "coverClosed", "description": "Cover closed"},
+        {"severity": "warning_binary_change_event", "group": "marker_supplies", "group_index": 2,
+         "code": "marker_toner_almost_empty", "description": None},
+        {"severity": "other", "group": "general_printer", "group_index": None,
+         "code": "subunit_over_temperature", "description": "Fuser hot"},
+        {"severity": "warning_binary_change_event", "group": "cover", "group_index": 1,
+         "code": "cover_closed", "description": "Cover closed"},
     ]  # fmt: skip
     findings = _findings({"printer": {"alerts": alerts}})
     assert [(f.subject, f.severity) for f in findings] == [
-        ("cover:1:coverOpen", Severity.CRITICAL),
-        ("markerSupplies:2:markerTonerAlmostEmpty", Severity.WARNING),
-        ("generalPrinter:0:subunitOverTemperature", Severity.INFO),
-    ]
+        ("cover:1:cover_open", Severity.CRITICAL),
+        ("marker_supplies:2:marker_toner_almost_empty", Severity.WARNING),
+        ("general_printer:0:subunit_over_temperature", Severity.INFO),
+    ]  # cover_closed is an event, not a problem
     assert findings[0].message_id == "Peringatan printer (cover:1): Front cover open."
-    assert findings[1].message_en == "Printer alert (markerSupplies:2): markerTonerAlmostEmpty."
+    assert findings[1].message_en == (
+        "Printer alert (marker_supplies:2): marker_toner_almost_empty."
+    )
+    ignored = _findings({"printer": {"alerts": alerts}}, ignore_alert_codes=["cover_open"])
+    assert [f.subject for f in ignored] == [
+        "marker_supplies:2:marker_toner_almost_empty",
+        "general_printer:0:subunit_over_temperature",
+        "cover:1:cover_closed",
+    ]
+
+
+def test_printer_with_a_jam_and_an_empty_cartridge() -> None:
+    """The authored alert fixture (tests/fixtures/snmp/printer-alerts.snmprec), read by our
+    SNMP parsers: black at 0 %, magenta at -3 (some remaining), yellow unknown, trays empty;
+    error bits no_toner and jammed; a jam alert and a toner-empty alert."""
+    document = observe_recording(SNMP_FIXTURES / "printer-alerts.snmprec")
+    findings = run(evaluate_printers, snapshot(document, kind="printer"),
+                   shipped_thresholds("printers"))  # fmt: skip
+    assert [(f.rule, f.subject, f.severity) for f in findings] == [
+        ("printer.supply_low", "Black Cartridge HP W2030A", Severity.CRITICAL),
+        ("printer.error", "no_toner", Severity.CRITICAL),
+        ("printer.error", "jammed", Severity.CRITICAL),
+        ("printer.alert", "media_path:1:jam", Severity.CRITICAL),
+        ("printer.alert", "marker_supplies:1:marker_toner_empty", Severity.WARNING),
+    ]
+    assert findings[3].message_id == (
+        "Peringatan printer (media_path:1): Kertas macet di baki 2 (13.B2.D2)."
+    )
 
 
 @pytest.mark.parametrize(
