@@ -105,9 +105,9 @@ def _battery_age(replaced: str | None, today: date, thresholds: Thresholds) -> I
         when = date.fromisoformat(replaced)
     except ValueError:
         return
-    years = (today - when).days / DAYS_PER_YEAR
-    if years <= thresholds["battery_max_age_years"]:
+    if today <= anniversary(when, thresholds["battery_max_age_years"]):
         return
+    years = (today - when).days / DAYS_PER_YEAR
     yield _finding(
         "power.battery_age",
         Severity.WARNING,
@@ -124,6 +124,15 @@ def _battery_age(replaced: str | None, today: date, thresholds: Thresholds) -> I
             "battery_max_age_years": thresholds["battery_max_age_years"],
         },
     )
+
+
+def anniversary(start: date, years: int) -> date:
+    """``start`` plus whole calendar years (29 February becomes 28 February in other years):
+    a battery replaced on 21 March 2023 is three years old on 21 March 2026."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
 
 
 def battery_health(battery: Mapping[str, Any]) -> float | None:
