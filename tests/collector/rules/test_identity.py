@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from collector.domain.rules.findings import Maintenance, Severity
 from collector.domain.rules.identity import evaluate_identity
 from tests.collector.rules.rule_inputs import run, shipped_thresholds, snapshot
@@ -29,7 +31,7 @@ def test_conflict_becomes_a_finding_with_reason_and_other_assets() -> None:
 
 
 def test_notices_are_info_and_unknown_reasons_keep_their_code() -> None:
-    conflicts = [
+    conflicts: list[dict[str, Any]] = [
         {"reason": "hardware_replaced", "other_asset_ids": [], "detail": ""},
         {"reason": "from_a_newer_version", "other_asset_ids": [3], "detail": ""},
     ]
