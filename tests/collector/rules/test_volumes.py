@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from collector.domain.rules.findings import Severity
-from collector.domain.rules.volumes import days_to_full, evaluate_volumes, volume_trend_readings
+from collector.domain.rules.volumes import (
+    DEFAULT_PSEUDO,
+    DEFAULT_SKIP,
+    days_to_full,
+    evaluate_volumes,
+    volume_trend_readings,
+)
 from tests.collector.rules.rule_inputs import NOW, by_rule, run, shipped_thresholds, snapshot
 from tests.collector.snmp.observed import observe_recording
 from tests.peers import corpus_dir
@@ -185,3 +191,11 @@ def test_real_netsnmp_server_recording() -> None:
     assert run(evaluate_volumes, snapshot(document), thresholds) == []
     assert set(volume_trend_readings(document)) >= {"volume_used_bytes:/", "volume_used_bytes:/opt"}
     assert "volume_used_bytes:/dev/shm" not in volume_trend_readings(document)
+
+
+def test_module_defaults_match_the_rules_file() -> None:
+    shipped = shipped_thresholds("volumes")
+    assert (
+        tuple(shipped["pseudo_filesystems"]),
+        tuple(shipped["skip_mounts"]),
+    ) == (DEFAULT_PSEUDO, DEFAULT_SKIP)
