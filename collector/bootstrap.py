@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,10 +26,8 @@ from collector.adapters.snmp.profile import PROFILES, load_profiles
 from collector.adapters.snmp.reader import SnmpReader
 from collector.adapters.snmp.targets import TargetPlan
 from collector.adapters.ssh.catalogue import cli_parsers
-from collector.adapters.ssh.credentials import SshCredential
-from collector.adapters.ssh.hostkeys import Address, HostKeyPolicy, HostKeyStore, fetch_host_key
-from collector.adapters.ssh.linux import observe_linux_blocking
-from collector.adapters.ssh.observe import Where
+from collector.adapters.ssh.hostkeys import HostKeyPolicy, HostKeyStore
+from collector.adapters.ssh.pinned import PinnedSessions
 from collector.adapters.ssh.profile import PROFILES as SSH_PROFILES
 from collector.adapters.ssh.profile import load_ssh_profiles
 from collector.adapters.ssh.session import SshSessions
@@ -165,22 +162,10 @@ def build_ssh_poller(
     first use in the data directory (or checked against ``host_keys``, e.g. a known_hosts
     file) and the remembered credentials (neither kept when remember is False)."""
     registry = load_ssh_profiles(SSH_PROFILES, cli_parsers())
-    sessions = SshSessions(concurrency)
     data = config.data_dir
     pins = host_keys or HostKeyStore(data / "ssh-host-keys.json" if remember else None)
-
-    async def check_host_key(site: str, address: Address) -> str:
-        seen = await asyncio.to_thread(fetch_host_key, address, key_timeout)
-        pins.verify(site, address, seen)
-        return seen.fingerprint
-
-    async def observe_linux(
-        address: Address, credential: SshCredential, expected_key: str | None, where: Where
-    ) -> dict[str, Any]:
-        blocking = observe_linux_blocking
-        return await asyncio.to_thread(blocking, address, credential, expected_key, where)
-
+    ssh = PinnedSessions(SshSessions(concurrency), pins, key_timeout=key_timeout)
     memory = CredentialMemory(data / "ssh-credentials.json" if remember else None)
-    return SshPoller(registry, sessions.run, check_host_key, observe_linux=observe_linux,
-                     memory=memory, clock=clock, concurrency=concurrency,
-                     poller_version=__version__)  # fmt: skip
+    return SshPoller(registry, ssh.run_session, ssh.check_host_key,
+                     observe_linux=ssh.observe_linux, memory=memory, clock=clock,
+                     concurrency=concurrency, poller_version=__version__)  # fmt: skip

@@ -1,12 +1,15 @@
-"""SSH polling: pin the host key, find the credential a device takes, observe, hand it on.
+"""SSH polling: find the credential a device takes, observe it with its host key enforced, hand
+the document on.
 
 Like the SNMP poller (polling.py) the SSH poller neither parses nor stores: sessions come from
 ``run_session`` (netmiko, collector/adapters/ssh/session.py) or ``observe_linux`` (paramiko,
 agentless Linux), the document from ``observe_outputs``, and ``deliver`` hands it to the one
-ingest path. Per device and poll: the host key is checked first (a changed key refuses the
-poll before any password is sent: outcome ``host_key_changed``, to be recorded as a finding);
-then the credentials are tried in order, the one that worked last time first, each wrong one
-once; the one that works is remembered per site and address.
+ingest path. Per device and poll: ``check_host_key`` says which host keys the sessions may
+accept (the pinned one; any on first contact), and each session enforces that in its own key
+exchange, so a changed key refuses the poll before any password is sent (outcome
+``host_key_changed``, to be recorded as a finding). The credentials are tried in order, the one
+that worked last time first, each wrong one once; the one that works is remembered per site
+and address.
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from collector.adapters.ssh.credentials import SshCredential
-from collector.adapters.ssh.hostkeys import Address, HostKeyChangedError, HostKeyError
+from collector.adapters.ssh.hostkeys import (
+    Address,
+    HostKeyChangedError,
+    HostKeyCheck,
+    HostKeyError,
+)
 from collector.adapters.ssh.observe import SessionOutputs, Where, observe_outputs
 from collector.adapters.ssh.profile import SshProfile, SshProfileError, SshProfileRegistry
 from collector.adapters.ssh.session import SshAuthError, SshSessionError
@@ -38,19 +46,20 @@ class RunSession(Protocol):
         profile: SshProfile,
         address: Address,
         credential: SshCredential,
-        expected_key: str | None,
+        check: HostKeyCheck,
     ) -> SessionOutputs: ...
 
 
 class CheckHostKey(Protocol):
-    async def __call__(self, site: str, address: Address) -> str:
-        """The fingerprint the device presents, pinned or checked (or HostKeyChangedError)."""
+    async def __call__(self, site: str, address: Address) -> HostKeyCheck:
+        """The host keys the sessions with the address may accept (HostKeyChangedError or
+        HostKeyError when none may be)."""
         ...
 
 
 class ObserveLinux(Protocol):
     async def __call__(
-        self, address: Address, credential: SshCredential, expected_key: str | None, where: Where
+        self, address: Address, credential: SshCredential, check: HostKeyCheck, where: Where
     ) -> dict[str, Any]: ...
 
 
@@ -123,11 +132,11 @@ class SshPoller:
     async def _observe_and_deliver(
         self, target: SshTarget, site: SshSite, deliver: Deliver
     ) -> PollOutcome:
-        fingerprint = await self._check(site.code, target.address)
+        check = await self._check(site.code, target.address)
         for credential in self.credential_order(site.code, target.address, site.credentials):
             where = self._where(target.address, site.code)
             try:
-                document = await self._observe(target, credential, fingerprint, where)
+                document = await self._observe(target, credential, check, where)
             except SshAuthError as exc:
                 log.info("%s", exc)
                 continue
@@ -150,12 +159,12 @@ class SshPoller:
         return self._memory.order(site, address, credentials)
 
     async def _observe(
-        self, target: SshTarget, credential: SshCredential, fingerprint: str, where: Where
+        self, target: SshTarget, credential: SshCredential, check: HostKeyCheck, where: Where
     ) -> dict[str, Any]:
         if target.device_type == AGENTLESS_LINUX:
-            return await self._linux(target.address, credential, fingerprint, where)
+            return await self._linux(target.address, credential, check, where)
         profile = self._registry.for_device_type(target.device_type)
-        outputs = await self._run(profile, target.address, credential, fingerprint)
+        outputs = await self._run(profile, target.address, credential, check)
         return observe_outputs(profile, self._registry.catalogue, outputs, where)
 
     def _where(self, address: Address, site: str) -> Where:

@@ -14,12 +14,14 @@ a password prompt); refused, they only cost their fields.
 
 from __future__ import annotations
 
+import base64
 import logging
 import shlex
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import paramiko
+from paramiko import PKey
 
 from agent.junk import clean_text, clean_uuid, identity_mac
 from agent.probes.linux.apt import APT_SIMULATE, parse_apt_get_simulation
@@ -31,7 +33,13 @@ from agent.probes.linux.rpm import parse_rpm_query, rpm_query_argv
 from agent.probes.smart_parse import decode_json, parse_scan, parse_smartctl_output
 from agent.sources.commands import NOT_FOUND, TIMED_OUT, CommandResult, CommandRunner
 from collector.adapters.ssh.credentials import SshCredential, disabled_algorithms
-from collector.adapters.ssh.hostkeys import Address, key_of
+from collector.adapters.ssh.hostkeys import (
+    Address,
+    HostKey,
+    HostKeyCheck,
+    key_of,
+    known_hosts_name,
+)
 from collector.adapters.ssh.linux_outputs import (
     LSBLK_COLUMNS,
     parse_ip_addr,
@@ -41,11 +49,7 @@ from collector.adapters.ssh.linux_outputs import (
     parse_uname,
 )
 from collector.adapters.ssh.observe import Where, source_block
-from collector.adapters.ssh.session import (
-    SessionKeyMismatchError,
-    SshAuthError,
-    SshUnreachableError,
-)
+from collector.adapters.ssh.session import SshAuthError, SshUnreachableError
 from schemas.hashing import section_hash
 
 log = logging.getLogger(__name__)
@@ -239,29 +243,25 @@ class ParamikoRunner:
         return CommandResult(code, out, err)
 
 
-class PinnedKey:
-    """paramiko's missing-host-key policy that accepts only the host key whose fingerprint was
-    checked (it runs before authentication, so a different key never sees a password)."""
-
-    def __init__(self, expected: str | None) -> None:
-        self._expected = expected
-
-    def missing_host_key(
-        self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey
-    ) -> None:
-        seen = key_of(key).fingerprint
-        if self._expected is not None and seen != self._expected:
-            raise SessionKeyMismatchError(
-                f"{hostname}: kunci host sesi ({seen}) bukan yang diperiksa"
-            )
+def trust(client: paramiko.SSHClient, check: HostKeyCheck) -> None:
+    """Make the client accept only the check's keys (paramiko refuses another key before
+    authentication); on first contact, any key (the poller pins it afterwards)."""
+    if not check.keys:
+        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())  # in memory only
+        return
+    client.set_missing_host_key_policy(paramiko.RejectPolicy())
+    name = known_hosts_name(check.address)
+    for key in check.keys:
+        blob = base64.b64decode(key.public or "")
+        client.get_host_keys().add(name, key.key_type, PKey.from_type_string(key.key_type, blob))
 
 
 def open_client(
-    address: Address, credential: SshCredential, expected_key: str | None, timeout: float
+    address: Address, credential: SshCredential, check: HostKeyCheck, timeout: float
 ) -> paramiko.SSHClient:
-    """A logged-in paramiko client; SshAuthError, SshUnreachableError or SessionKeyMismatchError."""
+    """A logged-in paramiko client; HostKeyChangedError, SshAuthError or SshUnreachableError."""
     client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(PinnedKey(expected_key))
+    trust(client, check)
     where = f"{address[0]}:{address[1]}"
     try:
         client.connect(
@@ -271,6 +271,9 @@ def open_client(
             auth_timeout=timeout, allow_agent=False, look_for_keys=False,
             disabled_algorithms=disabled_algorithms(credential),
         )  # fmt: skip
+    except paramiko.BadHostKeyException as exc:
+        client.close()
+        raise check.refused(key_of(exc.key)) from exc
     except paramiko.AuthenticationException as exc:
         client.close()
         raise SshAuthError(f"{where}: kredensial {credential.label} ditolak") from exc
@@ -283,18 +286,21 @@ def open_client(
 def observe_linux_blocking(
     address: Address,
     credential: SshCredential,
-    expected_key: str | None,
+    check: HostKeyCheck,
     where: Where,
     *,
     timeout: float = 15.0,
     collect: Callable[[CommandRunner], Sections] = collect_linux,
-) -> dict[str, Any]:
-    """Log in, collect every section, log out, return the document (blocking)."""
-    client = open_client(address, credential, expected_key, timeout)
+) -> tuple[dict[str, Any], HostKey]:
+    """Log in (the host key enforced by ``check``), collect every section, log out; the
+    document and the host key the session saw (blocking)."""
+    client = open_client(address, credential, check, timeout)
     try:
         transport = client.get_transport()
-        host_key = key_of(transport.get_remote_server_key()).fingerprint if transport else None
+        if transport is None:
+            raise SshUnreachableError(f"{address[0]}:{address[1]}: sesi SSH terputus")
+        host_key = key_of(transport.get_remote_server_key())
         sections = collect(ParamikoRunner(client))
     finally:
         client.close()
-    return linux_document(sections, host_key, where)
+    return linux_document(sections, host_key.fingerprint, where), host_key

@@ -11,6 +11,7 @@ import pytest
 
 from collector.adapters.ssh.catalogue import cli_parsers
 from collector.adapters.ssh.duration import parse_duration
+from collector.adapters.ssh.hostkeys import HostKey
 from collector.adapters.ssh.observe import SessionOutputs, Where, observe_outputs
 from collector.adapters.ssh.profile import (
     PROFILES,
@@ -34,7 +35,8 @@ def test_recorded_outputs_give_the_documented_facts(
     registry: SshProfileRegistry, expected: Expected
 ) -> None:
     profile = registry.for_device_type(expected.device_type)
-    session = SessionOutputs(recorded_outputs(expected.platform), host_key="SHA256:test")
+    key = HostKey("ssh-ed25519", "SHA256:test")
+    session = SessionOutputs(recorded_outputs(expected.platform), host_key=key)
     document = observe_outputs(profile, registry.catalogue, session, WHERE)
     assert check_document(document, expected) == []
     assert schema_errors(document) == []

@@ -1,0 +1,77 @@
+"""SSH sessions with their host keys pinned: what SshPoller calls, over one HostKeyPolicy.
+
+``check_host_key`` reads the pins (no connection, except once to upgrade an old
+fingerprint-only pin); each session enforces them in its own key exchange; after a successful
+session the key it saw is handed to the policy, which pins it on first contact. Blocking work
+(netmiko, paramiko) runs in the threads of one SshSessions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from collector.adapters.ssh.credentials import SshCredential
+from collector.adapters.ssh.hostkeys import (
+    Address,
+    HostKey,
+    HostKeyCheck,
+    HostKeyPolicy,
+    fetch_host_key,
+)
+from collector.adapters.ssh.linux import observe_linux_blocking
+from collector.adapters.ssh.observe import SessionOutputs, Where
+from collector.adapters.ssh.profile import SshProfile
+from collector.adapters.ssh.session import SshSessions
+
+
+class PinnedSessions:
+    """Sessions whose host keys ``pins`` decides (TOFU store or known_hosts file)."""
+
+    def __init__(
+        self,
+        sessions: SshSessions,
+        pins: HostKeyPolicy,
+        *,
+        key_timeout: float = 10.0,
+        linux_cache: Path | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._pins = pins
+        self._key_timeout = key_timeout
+        self._linux_cache = linux_cache
+
+    async def check_host_key(self, site: str, address: Address) -> HostKeyCheck:
+        """The keys the sessions with the address may accept. An old fingerprint-only pin is
+        checked once over a bare key exchange (HostKeyChangedError before any login when it
+        differs) and replaced by the whole key."""
+        keys = self._pins.expected(site, address)
+        if any(key.public is None for key in keys):
+            seen = await self._sessions.blocking(
+                address, fetch_host_key, address, self._key_timeout
+            )
+            self._pins.verify(site, address, seen)
+            keys = self._pins.expected(site, address)
+        return HostKeyCheck(site, address, keys)
+
+    async def run_session(
+        self, profile: SshProfile, address: Address, credential: SshCredential, check: HostKeyCheck
+    ) -> SessionOutputs:
+        """One netmiko session; its host key pinned when it was the first contact."""
+        outputs = await self._sessions.run(profile, address, credential, check)
+        self._record(check, outputs.host_key)
+        return outputs
+
+    async def observe_linux(
+        self, address: Address, credential: SshCredential, check: HostKeyCheck, where: Where
+    ) -> dict[str, Any]:
+        """One agentless Linux inventory; its host key pinned when it was the first contact."""
+        document, seen = await self._sessions.blocking(
+            address, observe_linux_blocking, address, credential, check, where
+        )
+        self._record(check, seen)
+        return document
+
+    def _record(self, check: HostKeyCheck, seen: HostKey | None) -> None:
+        if seen is not None:
+            self._pins.verify(check.site, check.address, seen)
