@@ -164,7 +164,8 @@ def build_ssh_poller(
     registry = load_ssh_profiles(SSH_PROFILES, cli_parsers())
     data = config.data_dir
     pins = host_keys or HostKeyStore(data / "ssh-host-keys.json" if remember else None)
-    ssh = PinnedSessions(SshSessions(concurrency), pins, key_timeout=key_timeout)
+    cache = data / "ssh-linux-cache" if remember else None
+    ssh = PinnedSessions(SshSessions(concurrency), pins, key_timeout=key_timeout, linux_cache=cache)
     memory = CredentialMemory(data / "ssh-credentials.json" if remember else None)
     return SshPoller(registry, ssh.run_session, ssh.check_host_key,
                      observe_linux=ssh.observe_linux, memory=memory, clock=clock,

@@ -8,6 +8,7 @@ session the key it saw is handed to the policy, which pins it on first contact. 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ class PinnedSessions:
         key_timeout: float = 10.0,
         linux_cache: Path | None = None,
     ) -> None:
+        """``linux_cache``: where agentless Linux inventories keep results between polls
+        (pending updates, per host); None keeps nothing."""
         self._sessions = sessions
         self._pins = pins
         self._key_timeout = key_timeout
@@ -66,8 +69,9 @@ class PinnedSessions:
         self, address: Address, credential: SshCredential, check: HostKeyCheck, where: Where
     ) -> dict[str, Any]:
         """One agentless Linux inventory; its host key pinned when it was the first contact."""
+        observe = functools.partial(observe_linux_blocking, cache_root=self._linux_cache)
         document, seen = await self._sessions.blocking(
-            address, observe_linux_blocking, address, credential, check, where
+            address, observe, address, credential, check, where
         )
         self._record(check, seen)
         return document

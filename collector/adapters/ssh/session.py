@@ -17,6 +17,7 @@ import asyncio
 import functools
 import logging
 import re
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -58,15 +59,33 @@ class SessionKeyMismatchError(SshSessionError):
     """The session negotiated another host key than the one just checked: outputs refused."""
 
 
+def connect_tcp(address: Address, timeout: float) -> socket.socket:
+    """A TCP connection to the device with Nagle's algorithm off (OSError when refused).
+
+    SSH's log-in is a dialogue of small messages; with Nagle on, a message waits for the
+    peer's delayed acknowledgement of the one before (40 ms each on Linux): a key login to
+    sshd on loopback took 70-85 ms with it and 21-25 ms without.
+    """
+    sock = socket.create_connection(address, timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
 def connect_parameters(
-    profile: SshProfile, address: Address, credential: SshCredential, known_hosts: str | None
+    profile: SshProfile,
+    address: Address,
+    credential: SshCredential,
+    known_hosts: str | None,
+    sock: socket.socket | None = None,
 ) -> dict[str, Any]:
     """netmiko's connection keyword arguments (secrets included: never log them).
 
-    ``known_hosts``: a file listing the only keys to accept (None: first contact, any key).
+    ``known_hosts``: a file listing the only keys to accept (None: first contact, any key);
+    ``sock``: the TCP connection to use (None: netmiko opens one).
     """
     keyed = credential.key_file is not None
     return {
+        "sock": sock,
         "device_type": profile.device_type,
         "host": address[0],
         "port": address[1],
@@ -122,16 +141,28 @@ def unreachable(where: str, exc: Exception) -> SshUnreachableError:
     return SshUnreachableError(f"{where}: sesi SSH gagal: {type(exc).__name__}: {exc}")
 
 
+def log_in(
+    profile: SshProfile, address: Address, credential: SshCredential, check: HostKeyCheck
+) -> Any:
+    """netmiko's connection over our own TCP connection (closed again when log-in fails)."""
+    driver = driver_class(profile.device_type)
+    sock = connect_tcp(address, profile.connect_timeout)
+    try:
+        with known_hosts_file(check) as known_hosts:
+            return driver(**connect_parameters(profile, address, credential, known_hosts, sock))
+    except BaseException:
+        sock.close()  # netmiko closes it with its transport: a second close does nothing
+        raise
+
+
 def open_connection(
     profile: SshProfile, address: Address, credential: SshCredential, check: HostKeyCheck
 ) -> Any:
     """A logged-in netmiko connection. HostKeyChangedError when the server proves another key
     than the check allows (before authentication); SshAuthError / SshUnreachableError."""
     where = f"{address[0]}:{address[1]}"
-    driver = driver_class(profile.device_type)
     try:
-        with known_hosts_file(check) as known_hosts:
-            return driver(**connect_parameters(profile, address, credential, known_hosts))
+        return log_in(profile, address, credential, check)
     except NetmikoAuthenticationException as exc:
         raise SshAuthError(f"{where}: kredensial {credential.label} ditolak") from exc
     except (NetmikoTimeoutException, paramiko.SSHException, OSError, EOFError) as exc:
