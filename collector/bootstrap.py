@@ -27,18 +27,10 @@ from collector.adapters.snmp.profile import PROFILES, load_profiles
 from collector.adapters.snmp.reader import SnmpReader
 from collector.adapters.snmp.targets import TargetPlan
 from collector.adapters.ssh.catalogue import cli_parsers
-from collector.adapters.ssh.credentials import SshCredential
-from collector.adapters.ssh.detect import DeviceTypeMemory, detect_device_type
-from collector.adapters.ssh.hostkeys import (
-    Address,
-    HostKeyChangedError,
-    HostKeyPolicy,
-    HostKeyStore,
-    fetch_host_key,
-)
+from collector.adapters.ssh.detect import DeviceTypeMemory
+from collector.adapters.ssh.hostkeys import HostKeyChangedError, HostKeyPolicy, HostKeyStore
 from collector.adapters.ssh.key_approvals import AcceptedKeyChanges
-from collector.adapters.ssh.linux import observe_linux_blocking
-from collector.adapters.ssh.observe import Where
+from collector.adapters.ssh.pinned import PinnedSessions
 from collector.adapters.ssh.profile import PROFILES as SSH_PROFILES
 from collector.adapters.ssh.profile import load_ssh_profiles
 from collector.adapters.ssh.session import SshSessions
@@ -179,28 +171,13 @@ def build_ssh_poller(
     kept when remember is False). With ``findings`` a changed host key is recorded there and
     a key change that ops accepted is pinned when the device presents that very key."""
     registry = load_ssh_profiles(SSH_PROFILES, cli_parsers())
-    sessions = SshSessions(concurrency)
     data = config.data_dir
     store = HostKeyStore(data / "ssh-host-keys.json" if remember else None)
     pins: HostKeyPolicy = host_keys or (
         AcceptedKeyChanges(store, findings.accepted_key) if findings else store
     )
-
-    async def check_host_key(site: str, address: Address) -> str:
-        seen = await asyncio.to_thread(fetch_host_key, address, key_timeout)
-        pins.verify(site, address, seen)
-        return seen.fingerprint
-
-    async def observe_linux(
-        address: Address, credential: SshCredential, expected_key: str | None, where: Where
-    ) -> dict[str, Any]:
-        blocking = observe_linux_blocking
-        return await asyncio.to_thread(blocking, address, credential, expected_key, where)
-
-    async def detect(
-        address: Address, credential: SshCredential, expected_key: str | None
-    ) -> str | None:
-        return await asyncio.to_thread(detect_device_type, address, credential, expected_key)
+    cache = data / "ssh-linux-cache" if remember else None
+    ssh = PinnedSessions(SshSessions(concurrency), pins, key_timeout=key_timeout, linux_cache=cache)
 
     async def record(change: HostKeyChangedError) -> None:
         if findings is not None:
@@ -209,7 +186,7 @@ def build_ssh_poller(
 
     memory = CredentialMemory(data / "ssh-credentials.json" if remember else None)
     types = DeviceTypeMemory(data / "ssh-device-types.json" if remember else None)
-    return SshPoller(registry, sessions.run, check_host_key, observe_linux=observe_linux,
-                     memory=memory, clock=clock, concurrency=concurrency,
-                     poller_version=__version__, detect=detect, device_types=types,
-                     on_key_change=record)  # fmt: skip
+    return SshPoller(registry, ssh.run_session, ssh.check_host_key,
+                     observe_linux=ssh.observe_linux, memory=memory, clock=clock,
+                     concurrency=concurrency, poller_version=__version__, detect=ssh.detect,
+                     device_types=types, on_key_change=record)  # fmt: skip

@@ -94,6 +94,7 @@ class DeviceState:
     auth_attempts: int = 0  # password and keyboard-interactive answers checked
     auth_failures: int = 0
     sessions: int = 0
+    connections_made: int = 0  # SSH connections accepted (each key exchange is one)
     connections: set[asyncssh.SSHServerConnection] = field(default_factory=set)
 
     def user_matches(self, username: str) -> bool:
@@ -168,6 +169,7 @@ class DeviceServer(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
+        self._state.connections_made += 1
         self._state.connections.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -315,6 +317,11 @@ class ReplayDevice:
     def sessions(self) -> int:
         """SSH sessions (shells and exec'd commands) opened so far."""
         return self._state.sessions
+
+    @property
+    def connections_made(self) -> int:
+        """SSH connections accepted so far (a bare key exchange counts too)."""
+        return self._state.connections_made
 
     def rotate_host_key(self) -> None:
         """Restart on the same port with new host keys (open connections are closed)."""

@@ -65,6 +65,12 @@ _PSEUDO_FILESYSTEMS = frozenset(
 )
 
 
+def reported_mount(filesystem: str, mount: str) -> bool:
+    """Whether a mount of a device-backed file system is a volume worth reporting: not a
+    pseudo or read-only image file system (tmpfs, squashfs, overlay...) nor a snap."""
+    return filesystem not in _PSEUDO_FILESYSTEMS and not mount.startswith("/snap/")
+
+
 class PsutilStats:
     """This machine's live readings through psutil."""
 
@@ -89,7 +95,7 @@ class PsutilStats:
     def partitions(self) -> list[Partition]:
         found = []
         for part in psutil.disk_partitions(all=False):
-            if part.fstype in _PSEUDO_FILESYSTEMS or part.mountpoint.startswith("/snap/"):
+            if not reported_mount(part.fstype, part.mountpoint):
                 continue
             try:
                 usage = psutil.disk_usage(part.mountpoint)

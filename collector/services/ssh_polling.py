@@ -1,15 +1,17 @@
-"""SSH polling: pin the host key, find the credential a device takes, observe, hand it on.
+"""SSH polling: find the credential a device takes, observe it with its host key enforced, hand
+the document on.
 
 Like the SNMP poller (polling.py) the SSH poller neither parses nor stores: sessions come from
 ``run_session`` (netmiko, collector/adapters/ssh/session.py) or ``observe_linux`` (paramiko,
 agentless Linux), the document from ``observe_outputs``, and ``deliver`` hands it to the one
-ingest path. Per device and poll: the host key is checked first (a changed key refuses the
-poll before any password is sent: outcome ``host_key_changed``, to be recorded as a finding);
-then the credentials are tried in order, the one that worked last time first, each wrong one
-once; the one that works is remembered per site and address. A target of device type
-``autodetect`` is detected once (netmiko's SSHDetect, with the credential being tried) and
-the type found is remembered per site and address; later polls use it without detecting.
-A refused changed key is handed to ``on_key_change`` so it is recorded as a finding.
+ingest path. Per device and poll: ``check_host_key`` says which host keys the sessions may
+accept (the pinned one; any on first contact), and each session enforces that in its own key
+exchange, so a changed key refuses the poll before any password is sent (outcome
+``host_key_changed``, handed to ``on_key_change`` to be recorded as a finding). The credentials
+are tried in order, the one that worked last time first, each wrong one once; the one that works
+is remembered per site and address. A target of device type ``autodetect`` is detected once
+(netmiko's SSHDetect, with the credential being tried) and the type found is remembered per site
+and address; later polls use it without detecting.
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ from typing import Any, Protocol
 
 from collector.adapters.ssh.credentials import SshCredential
 from collector.adapters.ssh.detect import DeviceTypeMemory
-from collector.adapters.ssh.hostkeys import Address, HostKeyChangedError, HostKeyError
+from collector.adapters.ssh.hostkeys import (
+    Address,
+    HostKeyChangedError,
+    HostKeyCheck,
+    HostKeyError,
+)
 from collector.adapters.ssh.observe import SessionOutputs, Where, observe_outputs
 from collector.adapters.ssh.profile import SshProfile, SshProfileError, SshProfileRegistry
 from collector.adapters.ssh.session import SshAuthError, SshSessionError
@@ -46,19 +53,20 @@ class RunSession(Protocol):
         profile: SshProfile,
         address: Address,
         credential: SshCredential,
-        expected_key: str | None,
+        check: HostKeyCheck,
     ) -> SessionOutputs: ...
 
 
 class CheckHostKey(Protocol):
-    async def __call__(self, site: str, address: Address) -> str:
-        """The fingerprint the device presents, pinned or checked (or HostKeyChangedError)."""
+    async def __call__(self, site: str, address: Address) -> HostKeyCheck:
+        """The host keys the sessions with the address may accept (HostKeyChangedError or
+        HostKeyError when none may be)."""
         ...
 
 
 class DetectDeviceType(Protocol):
     async def __call__(
-        self, address: Address, credential: SshCredential, expected_key: str | None
+        self, address: Address, credential: SshCredential, check: HostKeyCheck
     ) -> str | None:
         """netmiko's device_type for the device, None when it cannot be told."""
         ...
@@ -69,7 +77,7 @@ KeyChangeRecorder = Callable[[HostKeyChangedError], Awaitable[None]]
 
 class ObserveLinux(Protocol):
     async def __call__(
-        self, address: Address, credential: SshCredential, expected_key: str | None, where: Where
+        self, address: Address, credential: SshCredential, check: HostKeyCheck, where: Where
     ) -> dict[str, Any]: ...
 
 
@@ -149,12 +157,12 @@ class SshPoller:
     async def _observe_and_deliver(
         self, target: SshTarget, site: SshSite, deliver: Deliver
     ) -> PollOutcome:
-        fingerprint = await self._check(site.code, target.address)
+        check = await self._check(site.code, target.address)
         for credential in self.credential_order(site.code, target.address, site.credentials):
             where = self._where(target.address, site.code)
             try:
-                typed = await self._typed(target, site.code, credential, fingerprint)
-                document = await self._observe(typed, credential, fingerprint, where)
+                typed = await self._typed(target, site.code, credential, check)
+                document = await self._observe(typed, credential, check, where)
             except SshAuthError as exc:
                 log.info("%s", exc)
                 continue
@@ -172,7 +180,7 @@ class SshPoller:
             log.exception("%s:%s: host key change not recorded", *change.address)
 
     async def _typed(
-        self, target: SshTarget, site: str, credential: SshCredential, fingerprint: str
+        self, target: SshTarget, site: str, credential: SshCredential, check: HostKeyCheck
     ) -> SshTarget:
         """The target with its device type: as written, or the one found at onboarding
         (detected now with ``credential`` when never found before)."""
@@ -182,7 +190,7 @@ class SshPoller:
         if known is None:
             if self._detect is None:
                 raise SshProfileError("device_type autodetect tidak tersedia di poller ini")
-            known = await self._detect(target.address, credential, fingerprint)
+            known = await self._detect(target.address, credential, check)
             if known is None:
                 raise SshSessionError(
                     f"{target.address[0]}:{target.address[1]}: jenis perangkat tidak dikenali "
@@ -206,12 +214,12 @@ class SshPoller:
         return self._memory.order(site, address, credentials)
 
     async def _observe(
-        self, target: SshTarget, credential: SshCredential, fingerprint: str, where: Where
+        self, target: SshTarget, credential: SshCredential, check: HostKeyCheck, where: Where
     ) -> dict[str, Any]:
         if target.device_type == AGENTLESS_LINUX:
-            return await self._linux(target.address, credential, fingerprint, where)
+            return await self._linux(target.address, credential, check, where)
         profile = self._registry.for_device_type(target.device_type)
-        outputs = await self._run(profile, target.address, credential, fingerprint)
+        outputs = await self._run(profile, target.address, credential, check)
         return observe_outputs(profile, self._registry.catalogue, outputs, where)
 
     def _where(self, address: Address, site: str) -> Where:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import paramiko
 import pytest
 
-from collector.adapters.ssh.hostkeys import HostKey, HostKeyChangedError, HostKeyStore
+from collector.adapters.ssh.hostkeys import HostKeyChangedError, HostKeyStore, key_of
 from collector.adapters.ssh.key_approvals import AcceptedKeyChanges
 from collector.bootstrap import Services
 from collector.errors import Refused
@@ -82,19 +83,23 @@ def test_the_pin_policy_lets_through_exactly_the_accepted_key(
     services: Services, sites: dict[str, int], tmp_path: Path
 ) -> None:
     findings = services.poll_findings
+    old, new, other = (key_of(paramiko.ECDSAKey.generate()) for _ in range(3))
     store = HostKeyStore(tmp_path / "pins.json")
     policy = AcceptedKeyChanges(store, findings.accepted_key)
-    assert policy.verify(SBY, DEVICE, HostKey("ssh-ed25519", OLD)) is True  # first use
+    assert policy.verify(SBY, DEVICE, old) is True  # first use
     with pytest.raises(HostKeyChangedError):
-        policy.verify(SBY, DEVICE, HostKey("ssh-ed25519", NEW))
-    finding = findings.record_host_key_change(SBY, DEVICE, OLD, NEW)
+        policy.verify(SBY, DEVICE, new)
+    finding = findings.record_host_key_change(SBY, DEVICE, old.fingerprint, new.fingerprint)
     findings.accept_host_key(CENTRAL, finding)
     with pytest.raises(HostKeyChangedError):  # not the accepted key
-        policy.verify(SBY, DEVICE, HostKey("ssh-ed25519", OTHER))
-    assert store.pinned(SBY, DEVICE) == OLD
-    assert policy.verify(SBY, DEVICE, HostKey("ssh-ed25519", NEW)) is True
-    assert HostKeyStore(tmp_path / "pins.json").pinned(SBY, DEVICE) == NEW  # written to file
-    assert policy.verify(SBY, DEVICE, HostKey("ssh-ed25519", NEW)) is False
+        policy.verify(SBY, DEVICE, other)
+    assert store.pinned(SBY, DEVICE) == old.fingerprint
+    assert policy.expected(SBY, DEVICE) == (old,)
+    assert policy.verify(SBY, DEVICE, new) is True
+    reread = HostKeyStore(tmp_path / "pins.json")  # written to file, the whole key
+    assert reread.pinned(SBY, DEVICE) == new.fingerprint
+    assert reread.expected(SBY, DEVICE) == (new,)
+    assert policy.verify(SBY, DEVICE, new) is False
     with pytest.raises(HostKeyChangedError):  # the old key is not accepted back
-        policy.verify(SBY, DEVICE, HostKey("ssh-ed25519", OLD))
-    assert policy.verify(MDN, DEVICE, HostKey("ssh-ed25519", OTHER)) is True  # its own pin
+        policy.verify(SBY, DEVICE, old)
+    assert policy.verify(MDN, DEVICE, other) is True  # its own pin

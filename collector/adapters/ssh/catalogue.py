@@ -10,6 +10,7 @@ from collector.adapters.ssh.inventory import (
 )
 from collector.adapters.ssh.junos import parse_junos_uptime
 from collector.adapters.ssh.parser import CliParser
+from collector.adapters.ssh.ports import parse_interfaces_status
 
 
 def cli_parsers() -> dict[str, CliParser]:
@@ -21,5 +22,6 @@ def cli_parsers() -> dict[str, CliParser]:
         CliParser("huawei_device", True, parse_huawei_device),
         CliParser("junos_chassis", True, parse_junos_chassis),
         CliParser("junos_uptime", True, parse_junos_uptime),
+        CliParser("interfaces_status", True, parse_interfaces_status),
     )
     return {parser.name: parser for parser in parsers}

@@ -4,7 +4,7 @@ SSHDetect logs in with a plain terminal session and sends the commands of its ow
 (``show version``, ``display version``, ``uname -a``...) until an output matches with full
 confidence; each command costs about seven seconds of waiting for output to end, so a device
 is detected once and the result remembered (DeviceTypeMemory), never on every poll. The
-session's host key is checked against the one just pinned before any command is sent.
+session's host key is enforced like every poll session's, before authentication.
 """
 
 from __future__ import annotations
@@ -22,63 +22,70 @@ from netmiko.exceptions import (
 )
 
 from collector.adapters.site_address_file import SiteAddressFile
-from collector.adapters.ssh.credentials import SshCredential, disabled_algorithms
-from collector.adapters.ssh.hostkeys import Address
+from collector.adapters.ssh.credentials import SshCredential
+from collector.adapters.ssh.hostkeys import Address, HostKeyCheck, key_of
+from collector.adapters.ssh.profile import SshProfile
 from collector.adapters.ssh.session import (
-    SessionKeyMismatchError,
     SshAuthError,
     SshSessionError,
-    SshUnreachableError,
+    cause_of,
+    connect_parameters,
     disconnect,
-    session_fingerprint,
+    known_hosts_file,
+    session_host_key,
+    unreachable,
 )
 
 DETECT_TIMEOUT = 15.0  # seconds to connect and log in
 # SSHDetect's answer -> the device type our profiles know it by (IOS-XE speaks IOS's commands).
 DETECTED_ALIASES = {"cisco_xe": "cisco_ios"}
+# A session's settings for SSHDetect: netmiko's autodetect type and the detection timeouts.
+_DETECTION = SshProfile(
+    id="autodetect",
+    device_type="autodetect",
+    template_platform="",
+    kind="other",
+    commands=(),
+    connect_timeout=DETECT_TIMEOUT,
+    command_timeout=DETECT_TIMEOUT,
+)
 
 
-def detection_parameters(address: Address, credential: SshCredential) -> dict[str, Any]:
-    """SSHDetect's keyword arguments (secrets included: never log them)."""
-    keyed = credential.key_file is not None
-    return {
-        "device_type": "autodetect",
-        "host": address[0],
-        "port": address[1],
-        "username": credential.username,
-        "password": credential.password or "",
-        "use_keys": keyed,
-        "key_file": str(credential.key_file) if keyed else None,
-        "passphrase": credential.passphrase,
-        "allow_agent": False,
-        "ssh_strict": False,  # pinned by hostkeys.py, re-checked below
-        "system_host_keys": False,
-        "disabled_algorithms": disabled_algorithms(credential),
-        "conn_timeout": DETECT_TIMEOUT,
-        "auth_timeout": DETECT_TIMEOUT,
-        "banner_timeout": DETECT_TIMEOUT,
-    }
+def detection_parameters(
+    address: Address, credential: SshCredential, known_hosts: str | None
+) -> dict[str, Any]:
+    """SSHDetect's keyword arguments: a session's, with netmiko's autodetect type and our
+    detection timeouts (secrets included: never log them)."""
+    parameters = connect_parameters(_DETECTION, address, credential, known_hosts)
+    for key in ("sock", "fast_cli"):  # SSHDetect opens its own connection, at its own pace
+        parameters.pop(key)
+    return parameters
 
 
 def detect_device_type(
-    address: Address, credential: SshCredential, expected_key: str | None
+    address: Address, credential: SshCredential, check: HostKeyCheck
 ) -> str | None:
     """netmiko's device_type for the device (aliases applied), None when nothing matched
-    (blocking: run it in a thread). Raises SshAuthError for a refused credential, the other
-    SshSessionError subclasses when the session fails."""
+    (blocking: run it in a thread). The host key is enforced as in every session
+    (HostKeyChangedError before authentication); SshAuthError for a refused credential, the
+    other SshSessionError subclasses when the session fails."""
     where = f"{address[0]}:{address[1]}"
     try:
-        detector = SSHDetect(**detection_parameters(address, credential))
+        with known_hosts_file(check) as known_hosts:
+            detector = SSHDetect(**detection_parameters(address, credential, known_hosts))
     except NetmikoAuthenticationException as exc:
         raise SshAuthError(f"{where}: kredensial {credential.label} ditolak") from exc
-    except NetmikoTimeoutException as exc:
-        raise SshUnreachableError(f"{where}: tidak menjawab dalam batas waktu") from exc
-    except (paramiko.SSHException, OSError, EOFError, ReadTimeout, ReadException) as exc:
-        raise SshUnreachableError(f"{where}: sesi SSH gagal: {type(exc).__name__}") from exc
-    seen = session_fingerprint(detector.connection)
-    if expected_key is not None and seen != expected_key:
+    except (NetmikoTimeoutException, paramiko.SSHException, OSError, EOFError) as exc:
+        bad_key = cause_of(exc, paramiko.BadHostKeyException)
+        if bad_key is not None:
+            raise check.refused(key_of(bad_key.key)) from exc
+        raise unreachable(where, exc) from exc
+    except (ReadTimeout, ReadException) as exc:
+        raise unreachable(where, exc) from exc
+    seen = session_host_key(detector.connection)
+    if seen is not None and not check.accepts(seen):  # refused before log-in; once more here
         disconnect(detector.connection)
-        raise SessionKeyMismatchError(f"{where}: kunci host sesi ({seen}) bukan yang diperiksa")
+        raise check.refused(seen)
     try:
         found = detector.autodetect()
     except (OSError, EOFError, ReadTimeout, ReadException) as exc:

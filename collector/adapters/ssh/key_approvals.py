@@ -26,6 +26,10 @@ class AcceptedKeyChanges:
         self._store = store
         self._accepted = accepted
 
+    def expected(self, site: str, address: Address) -> tuple[HostKey, ...]:
+        """The store's pinned key (an accepted change is let through on meeting it)."""
+        return self._store.expected(site, address)
+
     def verify(self, site: str, address: Address, seen: HostKey) -> bool:
         """As HostKeyStore.verify; a changed key that ops accepted is pinned (True)."""
         try:

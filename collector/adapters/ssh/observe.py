@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collector.adapters.device_facts import DEVICE_FIELDS as BASE_DEVICE_FIELDS
 from collector.adapters.device_facts import settle_device
@@ -22,6 +22,9 @@ from collector.adapters.ssh.parser import CliParser, CommandOutput, Fragment
 from collector.adapters.ssh.profile import CommandSpec, SshProfile
 from collector.adapters.ssh.templates import TemplateError, template_rows
 from schemas.hashing import section_hash
+
+if TYPE_CHECKING:
+    from collector.adapters.ssh.hostkeys import HostKey
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ class SessionOutputs:
 
     outputs: Mapping[str, str]
     failures: Mapping[str, str] = field(default_factory=dict)
-    host_key: str | None = None  # SHA256 fingerprint of the host key the session saw
+    host_key: HostKey | None = None  # the host key the session saw (pinned on first contact)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,8 @@ def observe_outputs(
             read_command(
                 profile, catalogue[spec.parser], spec, session.outputs[spec.command], reading
             )
-    return build_document(profile, reading, session.host_key, where)
+    fingerprint = session.host_key.fingerprint if session.host_key else None
+    return build_document(profile, reading, fingerprint, where)
 
 
 def read_command(

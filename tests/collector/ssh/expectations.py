@@ -134,6 +134,33 @@ def recorded_outputs(platform: str) -> dict[str, str]:
     return outputs
 
 
+def expected_ports(platform: str) -> list[dict[str, Any]] | None:
+    """Name, description, status and access VLAN of each port, read from the recorded
+    ``show interfaces status`` yml (None when the platform has no such recording)."""
+    if not (corpus_dir("cli", platform) / "show_interfaces_status").is_dir():
+        return None
+    rows = yaml.safe_load(first_yml(platform, "show_interfaces_status").read_text())
+    return [
+        {
+            "name": row["port"],
+            "description": row["name"] or None,
+            "status": row["status"],
+            "vlan": int(row["vlan_id"]) if row["vlan_id"].isdigit() else None,
+        }
+        for row in rows["parsed_sample"]
+    ]
+
+
+def check_ports(document: dict[str, Any], platform: str) -> list[str]:
+    """The mismatch between the document's ports and the recording's rows, if any."""
+    wanted = expected_ports(platform)
+    if wanted is None:
+        return []
+    keys = ("name", "description", "status", "vlan")
+    got = [{key: port.get(key) for key in keys} for port in document.get("ports", [])]
+    return [] if got == wanted else [f"ports: {got!r} != {wanted!r}"]
+
+
 def check_document(document: dict[str, Any], expected: Expected) -> list[str]:
     """Every mismatch between a document and the expectations (empty when all agree)."""
     found = {**document.get("device", {}), **document.get("identity", {})}
@@ -147,4 +174,4 @@ def check_document(document: dict[str, Any], expected: Expected) -> list[str]:
     uptime = document.get("status", {}).get("uptime_seconds")
     if uptime != expected.uptime_seconds:
         problems.append(f"uptime_seconds: {uptime!r} != {expected.uptime_seconds!r}")
-    return problems
+    return problems + check_ports(document, expected.platform)

@@ -16,7 +16,7 @@ from typing import Any
 from collector.adapters.ssh.catalogue import cli_parsers
 from collector.adapters.ssh.credentials import SshCredential
 from collector.adapters.ssh.detect import DeviceTypeMemory
-from collector.adapters.ssh.hostkeys import Address
+from collector.adapters.ssh.hostkeys import Address, HostKey, HostKeyCheck
 from collector.adapters.ssh.observe import SessionOutputs, Where
 from collector.adapters.ssh.profile import PROFILES, SshProfile, load_ssh_profiles
 from collector.adapters.ssh.session import SshAuthError
@@ -25,7 +25,7 @@ from collector.services.ssh_polling import AUTODETECT, SshPoller, SshSite, SshTa
 from tests.collector.ssh.expectations import recorded_outputs
 
 DEVICE = ("127.0.0.1", 2201)
-KEY = "SHA256:perangkat"
+KEY = HostKey("ssh-ed25519", "SHA256:perangkat", "AAAAC3NzaC1lZDI1NTE5AAAAIPerangkat")
 RIGHT = SshCredential("benar", "netops", password="benar")
 WRONG = SshCredential("salah", "netops", password="salah")
 
@@ -39,9 +39,9 @@ class FakeFleet:
     sessions: list[str] = field(default_factory=list)  # profile id per session
 
     async def detect(
-        self, address: Address, credential: SshCredential, expected_key: str | None
+        self, address: Address, credential: SshCredential, check: HostKeyCheck
     ) -> str | None:
-        assert expected_key == KEY  # detection runs only after the host key was checked
+        assert check.keys == (KEY,)  # detection enforces the pinned host key
         if credential.password != RIGHT.password:
             raise SshAuthError(f"kredensial {credential.label} ditolak")
         self.detections.append(credential.label)
@@ -52,16 +52,16 @@ class FakeFleet:
         profile: SshProfile,
         address: Address,
         credential: SshCredential,
-        expected_key: str | None,
+        check: HostKeyCheck,
     ) -> SessionOutputs:
         self.sessions.append(profile.id)
         return SessionOutputs(recorded_outputs(profile.id), host_key=KEY)
 
-    async def check(self, site: str, address: Address) -> str:
-        return KEY
+    async def check(self, site: str, address: Address) -> HostKeyCheck:
+        return HostKeyCheck(site, address, (KEY,))
 
     async def linux(
-        self, address: Address, credential: SshCredential, expected_key: str | None, where: Where
+        self, address: Address, credential: SshCredential, check: HostKeyCheck, where: Where
     ) -> dict[str, Any]:
         raise AssertionError("no Linux host here")
 

@@ -6,18 +6,24 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from ntc_templates.parse import parse_output
 
 from collector.adapters.ssh.catalogue import cli_parsers
 from collector.adapters.ssh.duration import parse_duration
+from collector.adapters.ssh.hostkeys import HostKey
 from collector.adapters.ssh.observe import SessionOutputs, Where, observe_outputs
+from collector.adapters.ssh.parser import CommandOutput
+from collector.adapters.ssh.ports import parse_interfaces_status, port_speed_mbps
 from collector.adapters.ssh.profile import (
     PROFILES,
     SshProfileError,
     SshProfileRegistry,
     load_ssh_profiles,
 )
+from collector.adapters.ssh.templates import TemplateError, template_rows
 from tests.collector.ssh.expectations import EXPECTED, Expected, check_document, recorded_outputs
 from tests.schema_check import schema_errors
 
@@ -34,12 +40,36 @@ def test_recorded_outputs_give_the_documented_facts(
     registry: SshProfileRegistry, expected: Expected
 ) -> None:
     profile = registry.for_device_type(expected.device_type)
-    session = SessionOutputs(recorded_outputs(expected.platform), host_key="SHA256:test")
+    key = HostKey("ssh-ed25519", "SHA256:test")
+    session = SessionOutputs(recorded_outputs(expected.platform), host_key=key)
     document = observe_outputs(profile, registry.catalogue, session, WHERE)
     assert check_document(document, expected) == []
     assert schema_errors(document) == []
     assert "unparsed" not in document["source"]
     assert document["device"]["ssh_host_key"] == "SHA256:test"
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda e: e.platform)
+def test_template_rows_are_ntc_templates_own_rows(
+    registry: SshProfileRegistry, expected: Expected
+) -> None:
+    profile = registry.for_device_type(expected.device_type)
+    outputs = recorded_outputs(expected.platform)
+    for spec in profile.commands:
+        if spec.command not in outputs or not registry.catalogue[spec.parser].template:
+            continue
+        text = outputs[spec.command]
+        ours = template_rows(profile.template_platform, spec.template, text)
+        theirs = parse_output(platform=profile.template_platform, command=spec.template, data=text)
+        assert ours == theirs, spec.command
+        assert ours, spec.command
+
+
+def test_a_command_without_template_is_a_template_error() -> None:
+    with pytest.raises(TemplateError, match="tidak ada templat"):
+        template_rows("cisco_ios", "show me everything", "x")
+    with pytest.raises(TemplateError):
+        template_rows("no_such_platform", "show version", "x")
 
 
 def test_inventory_rows_become_modules_with_serials(registry: SshProfileRegistry) -> None:
@@ -135,3 +165,50 @@ def test_bad_profiles_are_refused_naming_the_file(tmp_path: Path, toml: str, mes
 def test_unknown_device_type_lists_the_known_ones(registry: SshProfileRegistry) -> None:
     with pytest.raises(SshProfileError, match="cisco_ios"):
         registry.for_device_type("toaster_os")
+
+
+def test_switch_ports_from_show_interfaces_status(registry: SshProfileRegistry) -> None:
+    profile = registry.for_device_type("cisco_ios")
+    document = observe_outputs(
+        profile, registry.catalogue, SessionOutputs(recorded_outputs("cisco_ios")), WHERE
+    )
+    ports = {port["name"]: port for port in document["ports"]}
+    assert ports["Gi1/0/2"] == {
+        "name": "Gi1/0/2", "description": "AccessPoint", "status": "connected",
+        "admin_up": True, "oper_up": True, "vlan": 8, "mode": "access", "duplex": "full",
+        "speed_mbps": 1000, "type": "10/100/1000BaseTX",
+    }  # fmt: skip
+    trunk = ports["Gi1/0/7"]
+    assert (trunk["mode"], trunk["vlan"], trunk["oper_up"], trunk["type"]) == (
+        "trunk", None, False, "1000BaseSX SFP",
+    )  # fmt: skip
+    assert (ports["Gi1/0/10"]["mode"], ports["Gi1/0/10"]["speed_mbps"]) == ("routed", None)
+    assert (ports["Gi1/0/17"]["admin_up"], ports["Gi1/0/16"]["admin_up"]) == (False, True)
+    assert ports["Gi1/0/11"]["duplex"] == "half"
+    assert ports["Gi1/0/8"]["type"] is None  # "Not Present"
+    assert ports["Gi1/0/21"]["oper_up"] is None  # "monitoring": no plain meaning
+    assert ports["Po1"]["type"] is None
+    assert schema_errors(document) == []
+
+
+@pytest.mark.parametrize(
+    ("speed", "mbps"),
+    [("a-1000", 1000), ("100", 100), ("10G", 10000), ("a-2.5G", 2500), ("a-100M", 100),
+     ("auto", None), ("", None), ("0", None), ("99999999999", None), ("-5", None)],
+)  # fmt: skip
+def test_port_speeds(speed: str, mbps: int | None) -> None:
+    assert port_speed_mbps(speed) == mbps
+
+
+def test_hostile_port_rows_are_skipped_or_left_unknown() -> None:
+    rows: list[dict[str, Any]] = [
+        {"port": "", "status": "connected"},
+        {"port": 7, "status": "connected"},
+        {"port": "Gi9", "status": "sideways", "vlan_id": "9999", "duplex": "a-triple"},
+        {"port": "Gi10", "vlan_id": ["1"], "speed": None},
+    ]
+    fragment = parse_interfaces_status(CommandOutput("show interfaces status", "", rows))
+    assert [p["name"] for p in fragment["ports"]] == ["Gi9", "Gi10"]
+    gi9 = fragment["ports"][0]
+    assert (gi9["admin_up"], gi9["vlan"], gi9["mode"], gi9["duplex"]) == (None, None, None, None)
+    assert parse_interfaces_status(CommandOutput("show interfaces status", "", [])) == {}

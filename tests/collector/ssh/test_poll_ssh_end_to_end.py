@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from collector.adapters.ssh.hostkeys import parse_host_key
 from collector.bootstrap import Services, build_services
 from collector.config import load_config
 from collector.services.register import AssetFilter, Page
@@ -27,6 +28,11 @@ pytestmark = [pytest.mark.peer, pytest.mark.slow]
 SITE = "BBPOM-SBY"
 PUSDATIN = Viewer(user_id=0, name="test", role=Role.ADMIN, site_id=None)
 POLL_TIMEOUT_S = 150.0
+
+
+def _pinned(pins: Path, key: str) -> str:
+    """The fingerprint of the key the poller pinned for ``key`` (site/address)."""
+    return parse_host_key(json.loads(pins.read_text())[key]).fingerprint
 
 
 def _seal(collector: CollectorProcess, monkeypatch: pytest.MonkeyPatch, secret: str) -> str:
@@ -192,7 +198,7 @@ def test_changed_host_key_is_one_finding_until_ops_accept_that_key(
     try:
         assert _poll(collector, targets) == (0, "ok 1"), collector.log_tail()
         old = device.host_key_fingerprint
-        assert json.loads(pins.read_text())[key] == old
+        assert _pinned(pins, key) == old
         attempts = device.auth_attempts
         device.rotate_host_key()
         new = device.host_key_fingerprint
@@ -223,10 +229,10 @@ def test_changed_host_key_is_one_finding_until_ops_accept_that_key(
         assert findings.list_findings(PUSDATIN) == []
         [done] = findings.list_findings(PUSDATIN, state="resolved")
         assert (done.accepted, done.resolved_by) == (new, "cli")
-        assert json.loads(pins.read_text())[key] == old  # re-pinned by the poller, next poll
+        assert _pinned(pins, key) == old  # re-pinned by the poller, next poll
 
         assert _poll(collector, targets) == (0, "ok 1"), collector.log_tail()
-        assert json.loads(pins.read_text())[key] == new
+        assert _pinned(pins, key) == new
         assert device.auth_attempts == attempts + 1
 
         device.rotate_host_key()  # a third key: the acceptance covered the second only

@@ -137,10 +137,12 @@ def test_device_stalling_mid_command_times_out(
     started = time.monotonic()
     outcome, documents = poll(ssh, device)
     elapsed = time.monotonic() - started
-    # the inventory was read; show version timed out (profile command_timeout = 30 s)
+    # the inventory was read; show version timed out (profile command_timeout = 30 s) and the
+    # command after it was not sent to the silent device
     assert outcome.result == "ok"
     errors = documents[0]["source"]["errors"]
-    assert [e["section"] for e in errors] == ["show version"]
+    assert [e["section"] for e in errors] == ["show version", "show interfaces status"]
+    assert "tidak dijalankan" in errors[1]["message"]
     assert documents[0]["modules"]
     assert elapsed < 60
     assert schema_errors(documents[0]) == []
