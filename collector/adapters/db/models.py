@@ -368,9 +368,7 @@ class TicketEventRow(Base):
 
     __tablename__ = "ticket_events"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(
-        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
-    )
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(When)
     actor: Mapped[str] = mapped_column(String(64))  # a user name or "system"
     from_status: Mapped[str | None] = mapped_column(String(16))

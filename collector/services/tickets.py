@@ -1,0 +1,226 @@
+"""Maintenance tickets (SOP step 1): rule findings become tickets, ops move them along.
+
+``evaluate`` runs every rule family over assets' snapshots and brings their tickets in line:
+one open ticket per (asset, rule, subject), repeat findings refresh it, an untouched ticket
+whose condition cleared is auto-resolved, a recurrence within the reopen window reopens the
+old ticket. It runs for one asset after an ingest that changed something, and over the whole
+register (or a site) from ``asetik-collector evaluate``, which is also when the time-based
+rules (not seen for N days, warranty, end-of-life dates) move.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from collector.adapters.db.models import AssetRow, AssetTrendRow, SiteRow, TicketRow
+from collector.domain.rules.catalogue import FAMILIES, TREND_READERS, TrendReader
+from collector.domain.rules.findings import Finding, RuleFamily, Snapshot
+from collector.errors import Refused
+from collector.services.ingest import IngestResult
+from collector.services.register import Page
+from collector.services.rules_config import Rules
+from collector.services.snapshots import read_snapshots
+from collector.services.ticket_actions import act
+from collector.services.ticket_evaluation import (
+    Counts,
+    Known,
+    apply_findings,
+    needs_writes,
+    read_known,
+)
+from collector.services.ticket_queries import (
+    Ticket,
+    TicketEvent,
+    TicketFilter,
+    list_tickets,
+    ticket_detail,
+)
+from collector.services.users import Viewer
+
+log = logging.getLogger("asetik.collector.tickets")
+Clock = Callable[[], datetime]
+CHUNK = 500  # assets read and evaluated together
+
+
+@dataclass(frozen=True)
+class TicketSettings:
+    """The rules file's [tickets] table."""
+
+    reopen_window: timedelta
+    trend_interval: timedelta
+    trend_retention: timedelta
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> TicketSettings:
+        table = rules["tickets"]
+        return cls(timedelta(days=table["reopen_window_days"]),
+                   timedelta(hours=table["trend_interval_hours"]),
+                   timedelta(days=table["trend_retention_days"]))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    ticket: Ticket
+    events: list[TicketEvent]
+
+
+class TicketService:
+    """Evaluates the rules into tickets; the families and trend readers are injectable."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        rules: Rules,
+        families: Sequence[tuple[str, RuleFamily]] = FAMILIES,
+        trend_readers: Sequence[TrendReader] = TREND_READERS,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._rules = rules
+        self._settings = TicketSettings.from_rules(rules)
+        self._families = tuple(families)
+        self._readers = tuple(trend_readers)
+
+    def evaluate(self, asset_ids: Iterable[int]) -> Counts:
+        """Evaluate the assets (unknown ids are skipped); what was done, counted."""
+        now, total = self._clock(), Counts()
+        ordered = list(dict.fromkeys(asset_ids))
+        for start in range(0, len(ordered), CHUNK):
+            total.add(self._evaluate_chunk(ordered[start : start + CHUNK], now))
+        return total
+
+    def after_ingest(self, result: IngestResult) -> Counts | None:
+        """Evaluate the asset an ingest landed on when it changed something the rules read;
+        the ingest is committed already, so a fault here is logged, never raised."""
+        if not result.sections_changed:
+            return None
+        try:
+            return self.evaluate([result.asset_id])
+        except Exception:
+            log.exception("evaluasi tiket setelah ingest gagal untuk aset %d", result.asset_id)
+            return None
+
+    def evaluate_scope(self, site: str | None = None, asset_id: int | None = None) -> Counts:
+        """Evaluate every asset, a site's or one asset; Refused(404) for an unknown one."""
+        query = select(AssetRow.id).order_by(AssetRow.id)
+        with self._sessions() as session:
+            if site is not None:
+                site_id = session.scalar(select(SiteRow.id).where(SiteRow.code == site.upper()))
+                if site_id is None:
+                    raise Refused(404, "not_found", f"situs {site[:40]!r} tidak ditemukan")
+                query = query.where(AssetRow.site_id == site_id)
+            if asset_id is not None:
+                query = query.where(AssetRow.id == asset_id)
+            ids = list(session.scalars(query))
+        if asset_id is not None and not ids:
+            raise Refused(404, "not_found", f"aset {asset_id} tidak ditemukan")
+        return self.evaluate(ids)
+
+    def list_tickets(
+        self, viewer: Viewer, wanted: TicketFilter, page: Page
+    ) -> tuple[list[Ticket], int]:
+        """One page of the tickets the viewer may see, and the total matching."""
+        with self._sessions() as session:
+            return list_tickets(session, viewer, wanted, page, self._clock())
+
+    def ticket_detail(self, viewer: Viewer, ticket_id: int) -> TicketDetail:
+        """A ticket with its events and its asset's summary; 404 outside the viewer's scope."""
+        with self._sessions() as session:
+            ticket, events = ticket_detail(session, viewer, ticket_id)
+        return TicketDetail(ticket, events)
+
+    def act(self, viewer: Viewer, body: Mapping[str, Any]) -> list[int]:
+        """A bulk action on tickets, all or nothing; the ids moved."""
+        with self._sessions.begin() as session:
+            return act(session, viewer, body, self._clock())
+
+    def findings(self, snapshot: Snapshot) -> list[Finding]:
+        """Every family's findings for one snapshot; a family that fails is logged and
+        skipped, so one broken rule does not stop the others."""
+        found: list[Finding] = []
+        for table, family in self._families:
+            try:
+                found.extend(family(snapshot, self._rules.get(table, {})))
+            except Exception:
+                log.exception("aturan %s gagal untuk aset %d", table, snapshot.asset_id)
+        return found
+
+    def _evaluate_chunk(self, ids: list[int], now: datetime) -> Counts:
+        with self._sessions.begin() as session:
+            snapshots = read_snapshots(session, ids, now)
+            if self._readers:
+                snapshots = [self._record_trends(session.connection(), s, now) for s in snapshots]
+            known = read_known(session.connection(), ids, now, self._settings.reopen_window)
+        counts, touched = Counts(), list[int]()
+        for snapshot in snapshots:
+            findings = self.findings(snapshot)
+            mine = known.get(snapshot.asset_id, Known())
+            if not needs_writes(findings, mine):
+                counts.evaluated += 1
+                touched.extend(t.id for k, t in mine.open.items())
+                continue
+            done, seen = self._apply(snapshot.asset_id, findings, mine, now)
+            counts.add(done)
+            touched.extend(seen)
+        if touched:
+            with self._sessions.begin() as session:
+                session.execute(update(TicketRow).where(TicketRow.id.in_(touched))
+                                .values(last_seen=now))  # fmt: skip
+        return counts
+
+    def _apply(
+        self, asset_id: int, findings: list[Finding], known: Known, now: datetime
+    ) -> tuple[Counts, list[int]]:
+        """One asset's ticket changes in one transaction; retried once, on what the database
+        holds then, when a concurrent evaluation opened the same ticket first."""
+        try:
+            with self._sessions.begin() as session:
+                return apply_findings(session.connection(), asset_id, findings, known, now)
+        except IntegrityError:
+            log.info("evaluasi bersamaan untuk aset %d: diulang sekali", asset_id)
+        with self._sessions.begin() as session:
+            connection = session.connection()
+            fresh = read_known(connection, [asset_id], now, self._settings.reopen_window)
+            return apply_findings(connection, asset_id, findings, fresh.get(asset_id, Known()),
+                                  now)  # fmt: skip
+
+    def _record_trends(self, connection: Connection, snapshot: Snapshot, now: datetime) -> Snapshot:
+        """Keep this evaluation's readings that are due (one per metric per trend interval),
+        drop the expired ones; the snapshot with its trends as they now stand."""
+        readings: dict[str, float] = {}
+        for reader in self._readers:
+            readings.update(reader(snapshot.sections))
+        trends = {k: list(v) for k, v in snapshot.trends.items()}
+        interval = self._settings.trend_interval
+        due = [
+            (metric, float(value))
+            for metric, value in readings.items()
+            if not trends.get(metric) or now - trends[metric][-1][0] >= interval
+        ]
+        if due:
+            rows = [{"asset_id": snapshot.asset_id, "metric": m, "at": now, "value": v}
+                    for m, v in due]  # fmt: skip
+            connection.execute(insert(AssetTrendRow), rows)
+            for metric, value in due:
+                trends.setdefault(metric, []).append((now, value))
+        cutoff = now - self._settings.trend_retention
+        if any(points[0][0] < cutoff for points in trends.values()):
+            expired = AssetTrendRow.asset_id == snapshot.asset_id, AssetTrendRow.at < cutoff
+            connection.execute(delete(AssetTrendRow).where(*expired))
+            trends = {k: [p for p in v if p[0] >= cutoff] for k, v in trends.items()}
+        return replace(snapshot, trends={k: v for k, v in trends.items() if v})
+
+
+def counts_line(counts: Counts) -> str:
+    """The CLI's summary line."""
+    return (f"dievaluasi {counts.evaluated}, baru {counts.new}, diperbarui {counts.updated}, "
+            f"pulih otomatis {counts.auto_resolved}, dibuka ulang {counts.reopened}")  # fmt: skip
