@@ -5,7 +5,6 @@ writing that section the way ingest would."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -79,5 +78,3 @@ def tickets_of(services: Services, asset_id: int) -> list[dict[str, Any]]:
              "pic": r.pic}
             for r in rows
         ]  # fmt: skip
-
-

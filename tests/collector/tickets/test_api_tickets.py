@@ -113,7 +113,8 @@ def test_bad_input_is_a_4xx_and_changes_nothing(services: Services, clock: Fixed
     before = _snapshot(services)
     gets = [("", None, 401), ("status=open", ops, 400), ("severity=high", ops, 400),
             ("kind=toaster", ops, 400), ("sort=secret", ops, 400), ("per_page=0", ops, 400),
-            ("page=-1", ops, 400), ("age=abc", ops, 400), ("rule=" + "x" * 100, ops, 400)]  # fmt: skip
+            ("page=-1", ops, 400), ("age=abc", ops, 400),
+            ("rule=" + "x" * 100, ops, 400)]  # fmt: skip
     for query, token, status in gets:
         answer = call(services, "GET", f"{TICKETS}?{query}", token)
         assert answer.status == status, (query, answer.text)

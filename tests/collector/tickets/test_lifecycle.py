@@ -182,10 +182,21 @@ def test_the_database_refuses_a_second_open_ticket_for_one_key(services: Service
     set_findings(services, asset, [("disk.reallocated", "S1", 3)])
     ticket_service(services).evaluate([asset])
     [ticket] = tickets_of(services, asset)
-    row = {"asset_id": asset, "rule": "disk.reallocated", "subject": "S1", "severity": "warning",
-           "maintenance": "replace_disk", "message_id": "x", "message_en": "x", "evidence": {},
-           "status": "reviewed", "first_seen": ticket["first_seen"],
-           "last_seen": ticket["first_seen"], "updated_at": ticket["first_seen"], "reopened": 0}
+    row = {
+        "asset_id": asset,
+        "rule": "disk.reallocated",
+        "subject": "S1",
+        "severity": "warning",
+        "maintenance": "replace_disk",
+        "message_id": "x",
+        "message_en": "x",
+        "evidence": {},
+        "status": "reviewed",
+        "first_seen": ticket["first_seen"],
+        "last_seen": ticket["first_seen"],
+        "updated_at": ticket["first_seen"],
+        "reopened": 0,
+    }
     with pytest.raises(IntegrityError), services.engine.begin() as connection:
         connection.execute(insert(TicketRow), row)  # fmt: skip
     with services.engine.begin() as connection:  # a finished one beside it is allowed

@@ -25,9 +25,7 @@ EXTRA: dict[Action, dict[str, Any]] = {
 def _state(services: Services, ticket_id: int) -> tuple[Any, ...]:
     with services.sessions() as session:
         row = session.get_one(TicketRow, ticket_id)
-        events = session.scalar(
-            select(func.count()).where(TicketEventRow.ticket_id == ticket_id)
-        )
+        events = session.scalar(select(func.count()).where(TicketEventRow.ticket_id == ticket_id))
         return (row.status, row.pic, row.reason, row.merged_into, row.resolved_at, events)
 
 
@@ -88,7 +86,7 @@ def test_viewers_cannot_act_and_reject_needs_a_reason(services: Services) -> Non
         ticket_id = session.scalars(select(TicketRow.id)).one()
     before = _state(services, ticket_id)
     viewer = Viewer(user_id=0, name="tamu", role=Role.VIEWER, site_id=None)
-    cases = [
+    cases: list[tuple[Viewer, dict[str, Any], int]] = [
         (viewer, {"ids": [ticket_id], "action": "review", "comment": "x"}, 403),
         (OPS, {"ids": [ticket_id], "action": "reject", "comment": "x"}, 400),
         (OPS, {"ids": [ticket_id], "action": "reject", "comment": "x", "reason": "  "}, 400),
