@@ -46,7 +46,7 @@ from collector.config import CollectorConfig
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.enrolment import Caller, EnrolmentService
-from collector.services.ingest import IngestResult, IngestService
+from collector.services.ingest import NOT_SECTIONS, IngestResult, IngestService
 from collector.services.poll_findings import PollFindingService
 from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
@@ -87,7 +87,8 @@ class Services:
         """Store an observation, then (its transaction committed, in the same thread) bring
         the asset's tickets up to date when the observation changed something."""
         result = self.ingest.ingest(document, caller, size)
-        self.tickets.after_ingest(result)
+        sent = {k: v for k, v in document.items() if k not in NOT_SECTIONS}
+        self.tickets.after_ingest(result, sent)
         return result
 
     def database_ok(self) -> bool:

@@ -31,8 +31,15 @@ from collector.services.poll_findings import HOST_KEY_CHANGED
 Trends = dict[str, list[tuple[datetime, float]]]
 
 
-def read_snapshots(session: Session, asset_ids: Sequence[int], now: datetime) -> list[Snapshot]:
-    """Snapshots of the given assets that exist, in the order given."""
+def read_snapshots(
+    session: Session,
+    asset_ids: Sequence[int],
+    now: datetime,
+    sent: Mapping[int, Mapping[str, Any]] | None = None,
+) -> list[Snapshot]:
+    """Snapshots of the given assets that exist, in the order given. ``sent``: sections an
+    ingest has just stored, by asset, used as they are instead of read back (a full inventory's
+    software list is most of the bytes)."""
     if not asset_ids:
         return []
     ids = list(asset_ids)
@@ -42,14 +49,7 @@ def read_snapshots(session: Session, asset_ids: Sequence[int], now: datetime) ->
         .join(SiteRow, SiteRow.id == AssetRow.site_id)
         .where(AssetRow.id.in_(ids))
     ).all()  # fmt: skip
-    sections: dict[int, dict[str, Any]] = defaultdict(dict)
-    rows = session.execute(
-        select(AssetSectionRow.asset_id, AssetSectionRow.name, AssetSectionRow.content).where(
-            AssetSectionRow.asset_id.in_(ids)
-        )
-    )
-    for asset_id, name, content in rows:
-        sections[asset_id][name] = content
+    sections = _sections(session, ids, sent or {})
     conflicts = _conflicts(session, ids)
     keys = _host_key_changes(session, ids, {a.id: a.site_id for a in assets})
     trends = read_trends(session, ids)
@@ -61,6 +61,27 @@ def read_snapshots(session: Session, asset_ids: Sequence[int], now: datetime) ->
         for a in assets
     }  # fmt: skip
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _sections(
+    session: Session, ids: list[int], sent: Mapping[int, Mapping[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    query = select(AssetSectionRow.asset_id, AssetSectionRow.name, AssetSectionRow.content)
+    read = [i for i in ids if i not in sent]
+    if read:
+        for asset_id, name, content in session.execute(
+            query.where(AssetSectionRow.asset_id.in_(read))
+        ):
+            found[asset_id][name] = content
+    for asset_id, given in sent.items():
+        rest = query.where(
+            AssetSectionRow.asset_id == asset_id, AssetSectionRow.name.not_in(list(given))
+        )
+        for _, name, content in session.execute(rest):
+            found[asset_id][name] = content
+        found[asset_id].update(given)
+    return found
 
 
 def read_trends(session: Session, asset_ids: Iterable[int]) -> dict[int, Trends]:

@@ -90,21 +90,26 @@ class TicketService:
         self._families = tuple(families)
         self._readers = tuple(trend_readers)
 
-    def evaluate(self, asset_ids: Iterable[int]) -> Counts:
-        """Evaluate the assets (unknown ids are skipped); what was done, counted."""
+    def evaluate(
+        self, asset_ids: Iterable[int], sent: Mapping[int, Mapping[str, Any]] | None = None
+    ) -> Counts:
+        """Evaluate the assets (unknown ids are skipped); what was done, counted. ``sent``:
+        sections just stored by an ingest, by asset (not read back)."""
         now, total = self._clock(), Counts()
         ordered = list(dict.fromkeys(asset_ids))
         for start in range(0, len(ordered), CHUNK):
-            total.add(self._evaluate_chunk(ordered[start : start + CHUNK], now))
+            total.add(self._evaluate_chunk(ordered[start : start + CHUNK], now, sent))
         return total
 
-    def after_ingest(self, result: IngestResult) -> Counts | None:
+    def after_ingest(
+        self, result: IngestResult, sent: Mapping[str, Any] | None = None
+    ) -> Counts | None:
         """Evaluate the asset an ingest landed on when it changed something the rules read;
         the ingest is committed already, so a fault here is logged, never raised."""
         if not result.sections_changed:
             return None
         try:
-            return self.evaluate([result.asset_id])
+            return self.evaluate([result.asset_id], {result.asset_id: sent} if sent else None)
         except Exception:
             log.exception("evaluasi tiket setelah ingest gagal untuk aset %d", result.asset_id)
             return None
@@ -154,9 +159,11 @@ class TicketService:
                 log.exception("aturan %s gagal untuk aset %d", table, snapshot.asset_id)
         return found
 
-    def _evaluate_chunk(self, ids: list[int], now: datetime) -> Counts:
+    def _evaluate_chunk(
+        self, ids: list[int], now: datetime, sent: Mapping[int, Mapping[str, Any]] | None
+    ) -> Counts:
         with self._sessions.begin() as session:
-            snapshots = read_snapshots(session, ids, now)
+            snapshots = read_snapshots(session, ids, now, sent)
             if self._readers:
                 snapshots = [self._record_trends(session.connection(), s, now) for s in snapshots]
             known = read_known(session.connection(), ids, now, self._settings.reopen_window)
