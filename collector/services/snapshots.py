@@ -36,10 +36,12 @@ def read_snapshots(
     asset_ids: Sequence[int],
     now: datetime,
     sent: Mapping[int, Mapping[str, Any]] | None = None,
+    *,
+    trends: bool = True,
 ) -> list[Snapshot]:
     """Snapshots of the given assets that exist, in the order given. ``sent``: sections an
     ingest has just stored, by asset, used as they are instead of read back (a full inventory's
-    software list is most of the bytes)."""
+    software list is most of the bytes). ``trends`` False: no trend readers, none to read."""
     if not asset_ids:
         return []
     ids = list(asset_ids)
@@ -52,11 +54,11 @@ def read_snapshots(
     sections = _sections(session, ids, sent or {})
     conflicts = _conflicts(session, ids)
     keys = _host_key_changes(session, ids, {a.id: a.site_id for a in assets})
-    trends = read_trends(session, ids)
+    kept = read_trends(session, ids) if trends else {}
     by_id = {
         a.id: Snapshot(asset_id=a.id, kind=a.kind, site=a.code, now=now, last_seen=a.last_seen,
                        sections=sections.get(a.id, {}), warranty_until=a.warranty_until,
-                       trends=trends.get(a.id, {}), conflicts=conflicts.get(a.id, ()),
+                       trends=kept.get(a.id, {}), conflicts=conflicts.get(a.id, ()),
                        host_key_changes=keys.get(a.id, ()))
         for a in assets
     }  # fmt: skip

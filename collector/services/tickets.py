@@ -163,7 +163,7 @@ class TicketService:
         self, ids: list[int], now: datetime, sent: Mapping[int, Mapping[str, Any]] | None
     ) -> Counts:
         with self._sessions.begin() as session:
-            snapshots = read_snapshots(session, ids, now, sent)
+            snapshots = read_snapshots(session, ids, now, sent, trends=bool(self._readers))
             if self._readers:
                 snapshots = [self._record_trends(session.connection(), s, now) for s in snapshots]
             known = read_known(session.connection(), ids, now, self._settings.reopen_window)
@@ -173,7 +173,8 @@ class TicketService:
             mine = known.get(snapshot.asset_id, Known())
             if not needs_writes(findings, mine):
                 counts.evaluated += 1
-                touched.extend(t.id for k, t in mine.open.items())
+                found = {(f.rule, f.subject) for f in findings}
+                touched.extend(t.id for k, t in mine.open.items() if k in found)
                 continue
             done, seen = self._apply(snapshot.asset_id, findings, mine, now)
             counts.add(done)

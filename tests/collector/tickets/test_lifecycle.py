@@ -105,7 +105,9 @@ def test_a_ticket_ops_approved_is_not_auto_closed(services: Services, clock: Fix
     clock.now += timedelta(days=1)
     counts = tickets.evaluate([asset])
     assert counts.auto_resolved == 0
-    assert tickets_of(services, asset)[0]["status"] == "approved"
+    [kept] = tickets_of(services, asset)
+    assert kept["status"] == "approved"
+    assert kept["last_seen"] == ticket["last_seen"]  # not seen since: last_seen stays
 
 
 def test_a_recurrence_within_the_window_reopens_and_after_it_opens_a_new_ticket(
