@@ -48,6 +48,7 @@ from collector.services.users import Viewer
 log = logging.getLogger("asetik.collector.tickets")
 Clock = Callable[[], datetime]
 CHUNK = 500  # assets read and evaluated together
+Plan = tuple[int, list[Finding], Known]  # an asset whose tickets change, its findings, its tickets
 
 
 @dataclass(frozen=True)
@@ -163,33 +164,62 @@ class TicketService:
         self, ids: list[int], now: datetime, sent: Mapping[int, Mapping[str, Any]] | None
     ) -> Counts:
         with self._sessions.begin() as session:
+            connection = session.connection()
             snapshots = read_snapshots(session, ids, now, sent, trends=bool(self._readers))
             if self._readers:
-                snapshots = [self._record_trends(session.connection(), s, now) for s in snapshots]
-            known = read_known(session.connection(), ids, now, self._settings.reopen_window)
+                rows: list[dict[str, Any]] = []
+                snapshots = [self._record_trends(connection, s, now, rows) for s in snapshots]
+                if rows:
+                    connection.execute(insert(AssetTrendRow), rows)
+            known = read_known(connection, ids, now, self._settings.reopen_window)
         counts, touched = Counts(), list[int]()
+        plans: list[Plan] = []
         for snapshot in snapshots:
             findings = self.findings(snapshot)
             mine = known.get(snapshot.asset_id, Known())
-            if not needs_writes(findings, mine):
-                counts.evaluated += 1
-                found = {(f.rule, f.subject) for f in findings}
-                touched.extend(t.id for k, t in mine.open.items() if k in found)
+            if needs_writes(findings, mine):
+                plans.append((snapshot.asset_id, findings, mine))
                 continue
-            done, seen = self._apply(snapshot.asset_id, findings, mine, now)
-            counts.add(done)
-            touched.extend(seen)
+            counts.evaluated += 1
+            found = {(f.rule, f.subject) for f in findings}
+            touched.extend(t.id for k, t in mine.open.items() if k in found)
+        done, seen = self._apply(plans, now)
+        counts.add(done)
+        touched.extend(seen)
         if touched:
             with self._sessions.begin() as session:
                 session.execute(update(TicketRow).where(TicketRow.id.in_(touched))
                                 .values(last_seen=now))  # fmt: skip
         return counts
 
-    def _apply(
-        self, asset_id: int, findings: list[Finding], known: Known, now: datetime
-    ) -> tuple[Counts, list[int]]:
-        """One asset's ticket changes in one transaction; retried once, on what the database
-        holds then, when a concurrent evaluation opened the same ticket first."""
+    def _apply(self, plans: list[Plan], now: datetime) -> tuple[Counts, list[int]]:
+        """The assets' ticket changes in one transaction (one commit for the batch, not one per
+        asset). When a concurrent evaluation opened one of the same tickets first, the unique
+        index refuses it and the batch is rolled back: then each asset is applied in a
+        transaction of its own, retried once on what the database holds then."""
+        counts, touched = Counts(), list[int]()
+        if not plans:
+            return counts, touched
+        try:
+            with self._sessions.begin() as session:
+                for asset_id, findings, known in plans:
+                    done, seen = apply_findings(session.connection(), asset_id, findings, known,
+                                                now)  # fmt: skip
+                    counts.add(done)
+                    touched.extend(seen)
+        except IntegrityError:
+            log.info("evaluasi bersamaan: %d aset diterapkan satu per satu", len(plans))
+        else:
+            return counts, touched
+        counts, touched = Counts(), []
+        for plan in plans:
+            done, seen = self._apply_one(plan, now)
+            counts.add(done)
+            touched.extend(seen)
+        return counts, touched
+
+    def _apply_one(self, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
+        asset_id, findings, known = plan
         try:
             with self._sessions.begin() as session:
                 return apply_findings(session.connection(), asset_id, findings, known, now)
@@ -201,9 +231,12 @@ class TicketService:
             return apply_findings(connection, asset_id, findings, fresh.get(asset_id, Known()),
                                   now)  # fmt: skip
 
-    def _record_trends(self, connection: Connection, snapshot: Snapshot, now: datetime) -> Snapshot:
-        """Keep this evaluation's readings that are due (one per metric per trend interval),
-        drop the expired ones; the snapshot with its trends as they now stand."""
+    def _record_trends(
+        self, connection: Connection, snapshot: Snapshot, now: datetime, rows: list[dict[str, Any]]
+    ) -> Snapshot:
+        """This evaluation's readings that are due (one per metric per trend interval) added to
+        ``rows`` for the caller to insert, the expired ones deleted; the snapshot with its
+        trends as they now stand."""
         readings: dict[str, float] = {}
         for reader in self._readers:
             readings.update(reader(snapshot.sections))
@@ -215,9 +248,8 @@ class TicketService:
             if not trends.get(metric) or now - trends[metric][-1][0] >= interval
         ]
         if due:
-            rows = [{"asset_id": snapshot.asset_id, "metric": m, "at": now, "value": v}
-                    for m, v in due]  # fmt: skip
-            connection.execute(insert(AssetTrendRow), rows)
+            rows.extend({"asset_id": snapshot.asset_id, "metric": m, "at": now, "value": v}
+                        for m, v in due)  # fmt: skip
             for metric, value in due:
                 trends.setdefault(metric, []).append((now, value))
         cutoff = now - self._settings.trend_retention
