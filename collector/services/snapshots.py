@@ -13,8 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from collector.adapters.db.models import (
     AssetRow,
@@ -32,7 +31,7 @@ Trends = dict[str, list[tuple[datetime, float]]]
 
 
 def read_snapshots(
-    session: Session,
+    connection: Connection,
     asset_ids: Sequence[int],
     now: datetime,
     sent: Mapping[int, Mapping[str, Any]] | None = None,
@@ -45,16 +44,16 @@ def read_snapshots(
     if not asset_ids:
         return []
     ids = list(asset_ids)
-    assets = session.execute(
+    assets = connection.execute(
         select(AssetRow.id, AssetRow.kind, SiteRow.code, AssetRow.site_id, AssetRow.last_seen,
                AssetRow.warranty_until)
         .join(SiteRow, SiteRow.id == AssetRow.site_id)
         .where(AssetRow.id.in_(ids))
     ).all()  # fmt: skip
-    sections = _sections(session, ids, sent or {})
-    conflicts = _conflicts(session, ids)
-    keys = _host_key_changes(session, ids, {a.id: a.site_id for a in assets})
-    kept = read_trends(session, ids) if trends else {}
+    sections = _sections(connection, ids, sent or {})
+    conflicts = _conflicts(connection, ids)
+    keys = _host_key_changes(connection, ids, {a.id: a.site_id for a in assets})
+    kept = read_trends(connection, ids) if trends else {}
     by_id = {
         a.id: Snapshot(asset_id=a.id, kind=a.kind, site=a.code, now=now, last_seen=a.last_seen,
                        sections=sections.get(a.id, {}), warranty_until=a.warranty_until,
@@ -66,13 +65,13 @@ def read_snapshots(
 
 
 def _sections(
-    session: Session, ids: list[int], sent: Mapping[int, Mapping[str, Any]]
+    connection: Connection, ids: list[int], sent: Mapping[int, Mapping[str, Any]]
 ) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = defaultdict(dict)
     query = select(AssetSectionRow.asset_id, AssetSectionRow.name, AssetSectionRow.content)
     read = [i for i in ids if i not in sent]
     if read:
-        for asset_id, name, content in session.execute(
+        for asset_id, name, content in connection.execute(
             query.where(AssetSectionRow.asset_id.in_(read))
         ):
             found[asset_id][name] = content
@@ -80,16 +79,16 @@ def _sections(
         rest = query.where(
             AssetSectionRow.asset_id == asset_id, AssetSectionRow.name.not_in(list(given))
         )
-        for _, name, content in session.execute(rest):
+        for _, name, content in connection.execute(rest):
             found[asset_id][name] = content
         found[asset_id].update(given)
     return found
 
 
-def read_trends(session: Session, asset_ids: Iterable[int]) -> dict[int, Trends]:
+def read_trends(connection: Connection, asset_ids: Iterable[int]) -> dict[int, Trends]:
     """The kept readings by asset and "metric:subject", oldest first."""
     found: dict[int, Trends] = defaultdict(lambda: defaultdict(list))
-    rows = session.execute(
+    rows = connection.execute(
         select(AssetTrendRow.asset_id, AssetTrendRow.metric, AssetTrendRow.at, AssetTrendRow.value)
         .where(AssetTrendRow.asset_id.in_(list(asset_ids)))
         .order_by(AssetTrendRow.asset_id, AssetTrendRow.metric, AssetTrendRow.at)
@@ -99,11 +98,11 @@ def read_trends(session: Session, asset_ids: Iterable[int]) -> dict[int, Trends]
     return {k: dict(v) for k, v in found.items()}
 
 
-def _conflicts(session: Session, ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
+def _conflicts(connection: Connection, ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
     found: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
-    rows = session.execute(
+    rows = connection.execute(
         select(ConflictRow).where(ConflictRow.asset_id.in_(ids), ConflictRow.resolved_at.is_(None))
-    ).scalars()
+    )
     for row in rows:
         found[row.asset_id].append(
             {"id": row.id, "reason": row.reason, "detail": row.detail,
@@ -113,19 +112,19 @@ def _conflicts(session: Session, ids: list[int]) -> dict[int, list[Mapping[str, 
 
 
 def _host_key_changes(
-    session: Session, ids: list[int], sites: Mapping[int, int]
+    connection: Connection, ids: list[int], sites: Mapping[int, int]
 ) -> dict[int, list[Mapping[str, Any]]]:
     """Open host-key findings whose address (host part) is one of the asset's addresses in
     the same site."""
-    open_findings = session.execute(
+    open_findings = connection.execute(
         select(PollFindingRow).where(
             PollFindingRow.kind == HOST_KEY_CHANGED, PollFindingRow.resolved_at.is_(None)
         )
-    ).scalars().all()  # fmt: skip
+    ).all()  # fmt: skip
     if not open_findings:
         return {}
     owners: dict[tuple[int, str], set[int]] = defaultdict(set)
-    rows = session.execute(
+    rows = connection.execute(
         select(InterfaceRow.asset_id, InterfaceRow.addresses).where(InterfaceRow.asset_id.in_(ids))
     )
     for asset_id, addresses in rows:

@@ -165,7 +165,7 @@ class TicketService:
     ) -> Counts:
         with self._sessions.begin() as session:
             connection = session.connection()
-            snapshots = read_snapshots(session, ids, now, sent, trends=bool(self._readers))
+            snapshots = read_snapshots(connection, ids, now, sent, trends=bool(self._readers))
             if self._readers:
                 rows: list[dict[str, Any]] = []
                 snapshots = [self._record_trends(connection, s, now, rows) for s in snapshots]
