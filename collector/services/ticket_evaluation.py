@@ -102,9 +102,12 @@ def apply_findings(
     findings: Iterable[Finding],
     known: Known,
     now: datetime,
+    *,
+    opened: list[dict[str, Any]],
 ) -> tuple[Counts, list[int]]:
     """Bring the asset's tickets in line with its findings; the counts, and the ids of tickets
-    whose only change is last_seen (the caller touches them in bulk)."""
+    whose only change is last_seen (the caller touches them in bulk). New tickets are added
+    to ``opened`` for ``insert_opened`` (one statement for a batch of assets)."""
     counts, touched = Counts(evaluated=1), []
     seen: set[Key] = set()
     for finding in findings:
@@ -119,7 +122,7 @@ def apply_findings(
             if previous is not None and _reopen(connection, previous, finding, evidence, now):
                 counts.reopened += 1
             else:
-                _open(connection, asset_id, finding, evidence, now)
+                opened.append(_new_row(asset_id, finding, evidence, now))
                 counts.new += 1
         elif _changed(current, finding, evidence):
             _refresh(connection, current, finding, evidence, now)
@@ -141,18 +144,28 @@ def _changed(ticket: KnownTicket, finding: Finding, evidence: Any) -> bool:
             or ticket.message_id != finding.message_id)  # fmt: skip
 
 
-def _open(connection: Connection, asset_id: int, finding: Finding, evidence: Any,
-          now: datetime) -> None:  # fmt: skip
-    ticket_id = connection.execute(
-        insert(TicketRow).returning(TicketRow.id),
-        {"asset_id": asset_id, "rule": finding.rule, "subject": finding.subject,
-         "severity": finding.severity.value, "maintenance": finding.maintenance.value,
-         "message_id": finding.message_id, "message_en": finding.message_en,
-         "evidence": evidence, "status": Status.NEW.value, "first_seen": now, "last_seen": now,
-         "updated_at": now, "reopened": 0},
-    ).scalar_one()  # fmt: skip
-    _event(connection, ticket_id, now, None, Status.NEW,
-           note=f"ditemukan aturan {finding.rule}")  # fmt: skip
+def _new_row(asset_id: int, finding: Finding, evidence: Any, now: datetime) -> dict[str, Any]:
+    return {"asset_id": asset_id, "rule": finding.rule, "subject": finding.subject,
+            "severity": finding.severity.value, "maintenance": finding.maintenance.value,
+            "message_id": finding.message_id, "message_en": finding.message_en,
+            "evidence": evidence, "status": Status.NEW.value, "first_seen": now,
+            "last_seen": now, "updated_at": now, "reopened": 0}  # fmt: skip
+
+
+def insert_opened(connection: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Insert new tickets and their first events; the partial unique index refuses (raises
+    IntegrityError) a ticket a concurrent evaluation opened first."""
+    if not rows:
+        return
+    ids = connection.execute(
+        insert(TicketRow).returning(TicketRow.id, sort_by_parameter_order=True), rows
+    ).scalars().all()  # fmt: skip
+    connection.execute(insert(TicketEventRow), [
+        {"ticket_id": ticket_id, "at": now, "actor": SYSTEM, "from_status": None,
+         "to_status": Status.NEW.value, "note": f"ditemukan aturan {row['rule']}",
+         "changes": None}
+        for ticket_id, row in zip(ids, rows, strict=True)
+    ])  # fmt: skip
 
 
 def _refresh(connection: Connection, ticket: KnownTicket, finding: Finding, evidence: Any,

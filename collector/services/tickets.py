@@ -33,6 +33,7 @@ from collector.services.ticket_evaluation import (
     Counts,
     Known,
     apply_findings,
+    insert_opened,
     needs_writes,
     read_known,
 )
@@ -202,11 +203,14 @@ class TicketService:
             return counts, touched
         try:
             with self._sessions.begin() as session:
+                connection, opened = session.connection(), list[dict[str, Any]]()
                 for asset_id, findings, known in plans:
-                    done, seen = apply_findings(session.connection(), asset_id, findings, known,
-                                                now)  # fmt: skip
+                    done, seen = apply_findings(
+                        connection, asset_id, findings, known, now, opened=opened
+                    )
                     counts.add(done)
                     touched.extend(seen)
+                insert_opened(connection, opened, now)
         except IntegrityError:
             log.info("evaluasi bersamaan: %d aset diterapkan satu per satu", len(plans))
         else:
@@ -219,17 +223,16 @@ class TicketService:
         return counts, touched
 
     def _apply_one(self, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
-        asset_id, findings, known = plan
+        asset_id, findings, _ = plan
         try:
             with self._sessions.begin() as session:
-                return apply_findings(session.connection(), asset_id, findings, known, now)
+                return _apply_asset(session.connection(), plan, now)
         except IntegrityError:
             log.info("evaluasi bersamaan untuk aset %d: diulang sekali", asset_id)
         with self._sessions.begin() as session:
             connection = session.connection()
             fresh = read_known(connection, [asset_id], now, self._settings.reopen_window)
-            return apply_findings(connection, asset_id, findings, fresh.get(asset_id, Known()),
-                                  now)  # fmt: skip
+            return _apply_asset(connection, (asset_id, findings, fresh.get(asset_id, Known())), now)
 
     def _record_trends(
         self, connection: Connection, snapshot: Snapshot, now: datetime, rows: list[dict[str, Any]]
@@ -258,6 +261,14 @@ class TicketService:
             connection.execute(delete(AssetTrendRow).where(*expired))
             trends = {k: [p for p in v if p[0] >= cutoff] for k, v in trends.items()}
         return replace(snapshot, trends={k: v for k, v in trends.items() if v})
+
+
+def _apply_asset(connection: Connection, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
+    """One asset's changes on ``connection``, its new tickets inserted."""
+    opened: list[dict[str, Any]] = []
+    done = apply_findings(connection, *plan, now, opened=opened)
+    insert_opened(connection, opened, now)
+    return done
 
 
 def counts_line(counts: Counts) -> str:
