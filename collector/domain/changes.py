@@ -19,6 +19,13 @@ from typing import Any
 from agent.junk import clean_text
 from collector.domain.installations import installations
 from collector.domain.software import collapse_spaces
+from collector.domain.versions import (
+    MAX_LENGTH,
+    InvalidVersionError,
+    Scheme,
+    compare,
+    scheme_for_source,
+)
 
 
 class ChangeKind(StrEnum):
@@ -90,82 +97,18 @@ def _change_order(change: Change) -> tuple[int, str, str, str]:
 
 # --- versions ------------------------------------------------------------------------------
 
-_DIGITS = re.compile(r"[0-9]*")
-_NON_DIGITS = re.compile(r"[^0-9]*")
 
-
-def compare_versions(a: str, b: str) -> int:
-    """-1, 0 or 1 as version ``a`` sorts before, with or after ``b`` by the Debian policy
-    algorithm (epoch, then upstream version, then revision; digit runs compare as numbers,
-    letters before other characters, "~" before everything, even the end).
-
-    Debian's order suits rpm ([epoch:]version-release) and Windows dotted versions too;
-    python-apt is not available to the collector and ``packaging`` knows only PEP 440.
-    """
-    epoch_a, upstream_a, revision_a = split_version(a)
-    epoch_b, upstream_b, revision_b = split_version(b)
-    return (
-        _compare_numbers(epoch_a, epoch_b)
-        or _compare_part(upstream_a, upstream_b)
-        or _compare_part(revision_a, revision_b)
-    )
-
-
-def split_version(version: str) -> tuple[str, str, str]:
-    """The (epoch digits, upstream version, revision) of a version; epoch "0" and revision ""
-    where absent. A prefix before ":" that is not a number is not an epoch."""
-    text = version.strip()
-    epoch, colon, rest = text.partition(":")
-    if colon and epoch.isascii() and epoch.isdigit():
-        text = rest
-    else:
-        epoch = "0"
-    upstream, dash, revision = text.rpartition("-")
-    return (epoch, upstream, revision) if dash else (epoch, text, "")
-
-
-def _compare_part(a: str, b: str) -> int:
-    """dpkg's verrevcmp: alternate non-digit and digit runs, compared in turn."""
-    index_a = index_b = 0
-    while index_a < len(a) or index_b < len(b):
-        for pattern, compare in ((_NON_DIGITS, _compare_text), (_DIGITS, _compare_numbers)):
-            run_a = pattern.match(a, index_a)
-            run_b = pattern.match(b, index_b)
-            text_a = run_a.group() if run_a else ""
-            text_b = run_b.group() if run_b else ""
-            result = compare(text_a, text_b)
-            if result:
-                return result
-            index_a += len(text_a)
-            index_b += len(text_b)
-    return 0
-
-
-def _compare_text(a: str, b: str) -> int:
-    """Compare two non-digit runs character by character in dpkg's order."""
-    for position in range(max(len(a), len(b))):
-        weight_a = _weight(a[position]) if position < len(a) else 0
-        weight_b = _weight(b[position]) if position < len(b) else 0
-        if weight_a != weight_b:
-            return -1 if weight_a < weight_b else 1
-    return 0
-
-
-def _weight(char: str) -> int:
-    """dpkg's order of one character: "~" first, then the end of the run, letters, the rest."""
-    if char == "~":
-        return -1
-    if char.isascii() and char.isalpha():
-        return ord(char)
-    return ord(char) + 256
-
-
-def _compare_numbers(a: str, b: str) -> int:
-    """Compare two digit runs as numbers ("" is 0) without int(): runs may be long."""
-    a, b = a.lstrip("0"), b.lstrip("0")
-    if len(a) != len(b):
-        return -1 if len(a) < len(b) else 1
-    return (a > b) - (a < b)
+def compare_versions(a: str, b: str, scheme: Scheme = Scheme.DPKG) -> int:
+    """-1, 0 or 1 as version ``a`` sorts before, with or after ``b`` in the order of the
+    package's ecosystem (collector/domain/versions.py). History must order any two versions
+    an agent reports, so an empty version counts as "0" and one the scheme refuses (an rpm
+    release with "_" read as dpkg, free text from a registry) is compared in the dotted order,
+    which reads any text."""
+    a, b = a.strip() or "0", b.strip() or "0"
+    try:
+        return compare(a, b, scheme)
+    except InvalidVersionError:
+        return compare(a[:MAX_LENGTH], b[:MAX_LENGTH], Scheme.DOTTED)
 
 
 # --- software ------------------------------------------------------------------------------
@@ -178,30 +121,33 @@ def _diff_softwares(
     downgrade; several (kernels) are a set whose added and removed members are reported."""
     before, after = _versions_by_product(old), _versions_by_product(new)
     subjects = {
-        **{key: s for key, (s, _) in before.items()},
-        **{key: s for key, (s, _) in after.items()},
+        **{key: (s, scheme) for key, (s, _, scheme) in before.items()},
+        **{key: (s, scheme) for key, (s, _, scheme) in after.items()},
     }
     changes: list[Change] = []
-    for key, subject in subjects.items():
+    for key, (subject, scheme) in subjects.items():
         old_versions = before[key][1] if key in before else set()
         new_versions = after[key][1] if key in after else set()
-        changes += _diff_versions(subject, old_versions, new_versions)
+        changes += _diff_versions(subject, old_versions, new_versions, scheme)
     return changes
 
 
 def _versions_by_product(
     items: Sequence[Mapping[str, Any]],
-) -> dict[tuple[str, str], tuple[str, set[str | None]]]:
-    """(casefolded name, arch) → (subject, installed versions)."""
-    products: dict[tuple[str, str], tuple[str, set[str | None]]] = {}
+) -> dict[tuple[str, str], tuple[str, set[str | None], Scheme]]:
+    """(casefolded name, arch) → (subject, installed versions, version order of its source)."""
+    products: dict[tuple[str, str], tuple[str, set[str | None], Scheme]] = {}
     for item in installations([item for item in items if isinstance(item, Mapping)]):
         name, arch = item.name, item.order[1]
         subject = f"{name} ({arch})" if arch else name
-        products.setdefault(item.order[:2], (subject, set()))[1].add(item.columns[1])
+        scheme = scheme_for_source(item.columns[3])
+        products.setdefault(item.order[:2], (subject, set(), scheme))[1].add(item.columns[1])
     return products
 
 
-def _diff_versions(subject: str, old: set[str | None], new: set[str | None]) -> list[Change]:
+def _diff_versions(
+    subject: str, old: set[str | None], new: set[str | None], scheme: Scheme
+) -> list[Change]:
     """An upgrade/downgrade between two single versions that differ in order; otherwise the
     versions that appeared (installed) and disappeared (removed). An unknown version sorts
     before every known one."""
@@ -209,7 +155,7 @@ def _diff_versions(subject: str, old: set[str | None], new: set[str | None]) -> 
         return []
     if len(old) == 1 and len(new) == 1:
         (before,), (after,) = old, new
-        order = compare_versions(before or "", after or "")
+        order = compare_versions(before or "", after or "", scheme)
         if order == 0:
             return []
         kind = ChangeKind.SOFTWARE_UPGRADED if order < 0 else ChangeKind.SOFTWARE_DOWNGRADED

@@ -604,6 +604,16 @@ def describe_conflict(conflict: Conflict, language: str = "id") -> str:
     return f"{label}: {'; '.join(parts)}." if parts else f"{label}."
 
 
+def reason_label(reason: str, language: str = "id") -> str:
+    """The short words for a stored conflict reason ("Nomor seri dipakai bersama"); the code
+    itself for a reason this version does not know (an older or newer database)."""
+    words = _REASON_WORDS["en" if language == "en" else "id"]
+    try:
+        return words[Reason(reason)]
+    except ValueError:
+        return reason
+
+
 def _phrases(language: str) -> dict[str, str]:
     if language not in _PHRASES:
         raise ValueError(f"no wording for language {language!r} (use 'id' or 'en')")

@@ -1,4 +1,5 @@
-"""``asetik-collector``: serve the API, migrate the database, manage sites, tokens and users."""
+"""``asetik-collector``: serve the API, migrate the database, manage sites, tokens and users,
+explain smartctl verdicts."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ from collector.adapters.sealing import SealError
 from collector.adapters.snmp.targets import TargetsError
 from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
+from collector.entrypoints.eol import add_commands as add_eol_commands
+from collector.entrypoints.eol import run_eol_refresh
+from collector.entrypoints.explain_smart import add_command as add_explain_smart
+from collector.entrypoints.explain_smart import run_explain_smart
 from collector.entrypoints.poll import add_commands as add_poll_commands
 from collector.entrypoints.poll import (
     run_accept_key,
@@ -107,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--site", help="only this site's assets")
     evaluate.add_argument("--asset", type=int, help="only this asset (id)")
     add_poll_commands(commands)
+    add_explain_smart(commands)
+    add_eol_commands(commands)
     return parser  # fmt: skip
 
 
@@ -271,6 +278,8 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("secret", "seal"): run_secret_seal,
     ("ssh", "accept-key"): run_accept_key,
     ("ssh", "findings"): run_list_findings,
+    ("explain-smart", None): run_explain_smart,
+    ("eol", "refresh"): run_eol_refresh,
 }
 
 

@@ -18,7 +18,6 @@ from collector.domain.changes import (
     describe,
     diff_sections,
     format_bytes,
-    split_version,
     summarise,
 )
 from tests.peers import REPO, corpus_dir, require_command
@@ -116,21 +115,6 @@ def test_compare_versions_agrees_with_dpkg_itself() -> None:
     assert [compare_versions(a, b) for a, b in pairs] == [_dpkg_order(dpkg, a, b) for a, b in pairs]
 
 
-@pytest.mark.parametrize(
-    ("version", "parts"),
-    [
-        ("1:2.36-9+deb12u14", ("1", "2.36", "9+deb12u14")),
-        ("2.36", ("0", "2.36", "")),
-        ("1.0-beta-1", ("0", "1.0-beta", "1")),
-        ("x:1.0", ("0", "x:1.0", "")),  # not a number: not an epoch
-        (" 2:1.0 ", ("2", "1.0", "")),
-        ("", ("0", "", "")),
-    ],
-)
-def test_split_version(version: str, parts: tuple[str, str, str]) -> None:
-    assert split_version(version) == parts
-
-
 def _upgradable() -> list[tuple[str, str, str, str]]:
     """(name, arch, installed, candidate) from a real `apt list --upgradable`."""
     text = (corpus_dir("updates") / "apt-list-upgradable.debian12.txt").read_text()
@@ -193,6 +177,16 @@ def test_software_upgraded(linux: Sections) -> None:
             ChangeKind.SOFTWARE_UPGRADED, "openssl (amd64)", "3.0.19-1~deb12u2", "3.0.19-1~deb12u3"
         )
     ]
+
+
+def test_software_versions_compare_in_their_sources_order(linux: Sections) -> None:
+    """dpkg orders "1.0" before "1.0.0"; a vendor's dotted version is the same release."""
+    for source, expected in (("dpkg", [ChangeKind.SOFTWARE_UPGRADED]), ("registry", [])):
+        old = copy.deepcopy(linux)
+        old["softwares"] = [{"name": "tool", "version": "1.0", "arch": "x64", "source": source}]
+        new = copy.deepcopy(old)
+        new["softwares"][0]["version"] = "1.0.0"
+        assert [change.kind for change in diff_sections(old, new)] == expected, source
 
 
 def test_software_downgraded_across_an_epoch(linux: Sections) -> None:
