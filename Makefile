@@ -11,6 +11,7 @@ BENCH_ARGS ?=
 BENCH_ARGS_COLLECTOR ?=
 BENCH_ARGS_SNMP ?=
 BENCH_ARGS_SSH ?=
+BENCH_ARGS_RULES ?=
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.asetik-installed
@@ -30,7 +31,8 @@ help:
 	@echo "make lint        ruff check, ruff format --check, mypy --strict"
 	@echo "make bench       agent vs fusioninventory (BENCH_ARGS), collector ingest (BENCH_ARGS_COLLECTOR),"
 	@echo "                 SNMP poller vs net-snmp and a 2,000-device fleet (BENCH_ARGS_SNMP),"
-	@echo "                 SSH poller on replayed devices and agentless Linux (BENCH_ARGS_SSH)"
+	@echo "                 SSH poller on replayed devices and agentless Linux (BENCH_ARGS_SSH),"
+	@echo "                 rules evaluated into tickets over 20,000 assets (BENCH_ARGS_RULES)"
 	@echo "make clean       remove generated files; make distclean also removes $(VENV)"
 
 $(BIN)/python:
@@ -71,6 +73,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_collector $(BENCH_ARGS_COLLECTOR)
 	$(BIN)/python -m tests.bench.bench_snmp $(BENCH_ARGS_SNMP)
 	$(BIN)/python -m tests.bench.bench_ssh $(BENCH_ARGS_SSH)
+	$(BIN)/python -m tests.bench.bench_rules $(BENCH_ARGS_RULES)
 
 clean:
 	rm -rf var build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

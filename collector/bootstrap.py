@@ -37,13 +37,15 @@ from collector.adapters.ssh.session import SshSessions
 from collector.config import CollectorConfig
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
-from collector.services.enrolment import EnrolmentService
-from collector.services.ingest import IngestService
+from collector.services.enrolment import Caller, EnrolmentService
+from collector.services.ingest import NOT_SECTIONS, IngestResult, IngestService
 from collector.services.poll_findings import PollFindingService
 from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
 from collector.services.register import RegisterQueries
+from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
+from collector.services.tickets import TicketService
 from collector.services.users import UserService
 
 Clock = Callable[[], datetime]
@@ -69,6 +71,17 @@ class Services:
     limits: BodyLimits
     poll_targets: PollTargetService
     poll_findings: PollFindingService
+    tickets: TicketService
+
+    def ingest_observation(
+        self, document: dict[str, Any], caller: Caller, size: int
+    ) -> IngestResult:
+        """Store an observation, then (its transaction committed, in the same thread) bring
+        the asset's tickets up to date when the observation changed something."""
+        result = self.ingest.ingest(document, caller, size)
+        sent = {k: v for k, v in document.items() if k not in NOT_SECTIONS}
+        self.tickets.after_ingest(result, sent)
+        return result
 
     def database_ok(self) -> bool:
         try:
@@ -90,8 +103,10 @@ def prepare_data_dir(config: CollectorConfig) -> None:
 def build_services(
     config: CollectorConfig, clock: Clock = utc_now, *, check_schema: bool = True
 ) -> Services:
-    """Services over the configured database; refuses an outdated schema when asked to."""
+    """Services over the configured database; refuses an outdated schema when asked to, and
+    a rules file it cannot use (RulesFileError)."""
     prepare_data_dir(config)
+    rules = load_rules(config.data_dir)
     engine = open_engine(config.db_url)
     if check_schema:
         require_current(engine)
@@ -112,6 +127,7 @@ def build_services(
         limits=BodyLimits(config.max_body_bytes, config.max_document_bytes),
         poll_targets=PollTargetService(sessions, box, clock),
         poll_findings=PollFindingService(sessions, clock),
+        tickets=TicketService(sessions, clock, rules),
     )
 
 

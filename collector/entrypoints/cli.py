@@ -11,6 +11,7 @@ import os
 import signal
 import ssl
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import timedelta
@@ -39,6 +40,7 @@ from collector.errors import Refused, RegisterError
 from collector.services.register import AssetFilter
 from collector.services.register_io import export_assets, import_bmn
 from collector.services.retention import KEEP_DAYS, prune_observations
+from collector.services.tickets import counts_line
 from collector.services.users import Role, Viewer
 
 log = logging.getLogger("asetik.collector")
@@ -106,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     bmn_import.add_argument("file")
     bmn_import.add_argument("--format", choices=["csv", "xlsx"])
     bmn_import.add_argument("--dry-run", action="store_true")
+    evaluate = commands.add_parser("evaluate", help="re-run the maintenance rules, update tickets")
+    evaluate.add_argument("--site", help="only this site's assets")
+    evaluate.add_argument("--asset", type=int, help="only this asset (id)")
     add_poll_commands(commands)
     add_explain_smart(commands)
     add_eol_commands(commands)
@@ -252,6 +257,12 @@ def _db_prune(services: Services, args: argparse.Namespace) -> None:
     print(f"{deleted} catatan observasi lama dihapus")
 
 
+def _evaluate(services: Services, args: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    counts = services.tickets.evaluate_scope(args.site, args.asset)
+    print(f"{counts_line(counts)} ({time.perf_counter() - started:.1f} detik)")
+
+
 COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Namespace], int]] = {
     ("serve", None): _serve,
     ("db", "upgrade"): _db_upgrade,
@@ -262,6 +273,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("user", "token"): _with_services(_user_token),
     ("assets", "export"): _with_services(_assets_export),
     ("assets", "import"): _with_services(_assets_import),
+    ("evaluate", None): _with_services(_evaluate),
     ("poll", None): run_poll,
     ("secret", "seal"): run_secret_seal,
     ("ssh", "accept-key"): run_accept_key,

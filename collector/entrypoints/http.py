@@ -34,6 +34,7 @@ from collector.services.register_io import (
     export_assets,
     import_bmn,
 )
+from collector.services.ticket_queries import TicketFilter
 from collector.services.users import Viewer
 
 log = logging.getLogger("asetik.collector.http")
@@ -197,7 +198,7 @@ def _decode_and_ingest(
                                headers.get("Content-Encoding", ""), services.limits)  # fmt: skip
     kind = (document.get("source") or {}).get("kind")
     seen["source"] = kind if kind in _SOURCE_KINDS else "unknown"  # labels stay a fixed set
-    return services.ingest.ingest(document, caller, len(raw))
+    return services.ingest_observation(document, caller, len(raw))
 
 
 async def _viewer(request: web.Request) -> Viewer:
@@ -400,6 +401,37 @@ async def accept_poll_finding(request: web.Request) -> web.Response:
     return _json(asdict(accepted))
 
 
+async def list_tickets(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    query = request.query
+    sort = query.get("sort", "-last_seen")
+    age = query.get("age")
+    wanted = TicketFilter(query.get("site"), query.get("kind"), query.get("rule"),
+                          query.get("severity"), query.get("status"),
+                          None if age is None else _int(request, "age", 0))  # fmt: skip
+    page = Page(_int(request, "page", 1), _int(request, "per_page", 50), sort.lstrip("-"),
+                sort.startswith("-"))  # fmt: skip
+    items, total = await _call(request.app[SERVICES].tickets.list_tickets, viewer, wanted, page)
+    return _json({"items": [asdict(t) for t in items], "total": total,
+                  "page": page.number, "per_page": page.size})  # fmt: skip
+
+
+async def get_ticket(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    text = request.match_info["ticket_id"]
+    if not text.isdecimal() or len(text) > 18:
+        raise Refused(404, "not_found", f"tiket {text[:40]!r} tidak ditemukan")
+    detail = await _call(request.app[SERVICES].tickets.ticket_detail, viewer, int(text))
+    return _json(asdict(detail))
+
+
+async def ticket_actions(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    body = await _json_body(request, MAX_SETTINGS_BODY)
+    moved = await _call(request.app[SERVICES].tickets.act, viewer, body)
+    return _json({"ids": moved, "action": body.get("action")})
+
+
 def build_app(services: Services) -> web.Application:
     """The aiohttp application over ready services (the caller owns their lifetime)."""
     # The body stays compressed until decode_document inflates it under its own limit, so a
@@ -433,4 +465,7 @@ def build_app(services: Services) -> web.Application:
     app.router.add_put("/api/v1/ssh/targets/{site}", put_ssh_targets)
     app.router.add_get("/api/v1/poll/findings", list_poll_findings)
     app.router.add_post("/api/v1/poll/findings/{finding_id}/accept", accept_poll_finding)
+    app.router.add_get("/api/v1/tickets", list_tickets)
+    app.router.add_post("/api/v1/tickets/actions", ticket_actions)
+    app.router.add_get("/api/v1/tickets/{ticket_id}", get_ticket)
     return app

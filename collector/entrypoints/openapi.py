@@ -122,6 +122,7 @@ def openapi_document() -> dict[str, Any]:
                               "403": _ERROR}}},
             **_ssh_paths(errors),
             **_finding_paths(errors),
+            **_ticket_paths(errors),
         },
     }  # fmt: skip
 
@@ -188,6 +189,39 @@ def _finding_paths(errors: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _ticket_paths(errors: dict[str, Any]) -> dict[str, Any]:
+    statuses = "new, reviewed, approved, rejected, merged, scheduled, in_progress, done, closed, "
+    return {
+        "/api/v1/tickets": {"get": {
+            "summary": "Maintenance tickets within the caller's site (closed and auto-resolved "
+                       "hidden unless status says so)",
+            "security": [{"bearer": []}],
+            "parameters": [
+                _query("site", "site code"), _query("kind", "asset kind"),
+                _query("rule", "rule id, e.g. disk.reallocated"),
+                _query("severity", "info, warning or critical"),
+                _query("status", statuses + "auto_resolved (comma-separated) or all"),
+                _query("age", "first seen at least this many days ago", "integer"),
+                _query("page", "page number from 1", "integer"),
+                _query("per_page", "1..500", "integer"),
+                _query("sort", "id, first_seen, last_seen, severity, status, rule; '-' descends "
+                               "(default -last_seen)"),
+            ],
+            "responses": {"200": {"description": "a page of tickets"}, **errors}}},
+        "/api/v1/tickets/actions": {"post": {
+            "summary": "One action on several tickets, all or nothing (operator and above)",
+            "security": [{"bearer": []}],
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/TicketAction"}}}},
+            "responses": {"200": {"description": "the ids moved"}, **errors, "403": _ERROR}}},
+        "/api/v1/tickets/{ticket_id}": {"get": {
+            "summary": "A ticket with its events (who, when, why) and its asset's summary",
+            "security": [{"bearer": []}],
+            "parameters": [_path("ticket_id")],
+            "responses": {"200": {"description": "the ticket"}, **errors}}},
+    }  # fmt: skip
+
+
 def _path(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
@@ -196,6 +230,15 @@ def _components() -> dict[str, Any]:
     return {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
+            "TicketAction": {"type": "object", "required": ["ids", "action", "comment"],
+                             "properties": {
+                "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 500},
+                "action": {"enum": ["review", "approve", "reject", "merge", "schedule", "start",
+                                    "finish", "close", "assign"]},
+                "comment": {"type": "string", "description": "why (required)"},
+                "reason": {"type": "string", "description": "reject: the reason (required)"},
+                "into": {"type": "integer", "description": "merge: the ticket merged into"},
+                "pic": {"type": "string", "description": "assign: the person in charge"}}},
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                 "type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},

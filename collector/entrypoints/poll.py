@@ -266,7 +266,7 @@ def _site_ingester(services: Services, site: str) -> Deliver:
 def _ingester(services: Services, caller: Caller) -> Deliver:
     async def deliver(document: dict[str, Any]) -> int:
         size = len(json.dumps(document, ensure_ascii=False).encode())
-        result = await asyncio.to_thread(services.ingest.ingest, document, caller, size)
+        result = await asyncio.to_thread(services.ingest_observation, document, caller, size)
         return result.asset_id
 
     return deliver

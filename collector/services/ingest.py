@@ -52,6 +52,9 @@ class IngestResult:
     full_required: bool
     changes: int
     conflicts: int
+    # Whether anything the rules read may have moved (a section other than the always-new
+    # status, a new asset, a conflict): the ticket service evaluates the asset only then.
+    sections_changed: bool = False
 
 
 class IngestService:
@@ -136,7 +139,8 @@ class IngestService:
         if caller.kind == "agent" and bound != asset_id:
             # An agent's credential belongs to one machine; a poller's serves many devices.
             repo.bind_credential(caller.credential_id, asset_id, now)
-        return IngestResult(asset_id, created, full_required, len(changes), len(conflicts))
+        moved = created or bool(conflicts) or any(name != "status" for name in changed)
+        return IngestResult(asset_id, created, full_required, len(changes), len(conflicts), moved)
 
     def _place(
         self,

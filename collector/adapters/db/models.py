@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -325,3 +326,65 @@ class PollFindingRow(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(When)
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     accepted: Mapped[str | None] = mapped_column(String(128))
+
+
+# A ticket in one of these statuses holds its (asset, rule, subject) key (collector/domain/
+# tickets.py OPEN); the partial unique index below allows one such ticket per key.
+OPEN_TICKET = text("status NOT IN ('closed', 'auto_resolved')")
+
+
+class TicketRow(Base):
+    """A maintenance need of an asset found by a rule, tracked from New to Closed."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ux_tickets_open_key", "asset_id", "rule", "subject", unique=True,
+              postgresql_where=OPEN_TICKET, sqlite_where=OPEN_TICKET),
+        Index("ix_tickets_key", "asset_id", "rule", "subject"),
+        Index("ix_tickets_status", "status"),
+    )  # fmt: skip
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(300))
+    severity: Mapped[str] = mapped_column(String(16))
+    maintenance: Mapped[str] = mapped_column(String(32))
+    message_id: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[Any] = mapped_column(Json)
+    status: Mapped[str] = mapped_column(String(16))
+    first_seen: Mapped[datetime] = mapped_column(When)
+    last_seen: Mapped[datetime] = mapped_column(When)
+    updated_at: Mapped[datetime] = mapped_column(When)
+    resolved_at: Mapped[datetime | None] = mapped_column(When)
+    reopened: Mapped[int] = mapped_column(Integer, default=0)
+    pic: Mapped[str | None] = mapped_column(String(256))
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+
+
+class TicketEventRow(Base):
+    """Append-only history of a ticket: who moved it, when, from and to which status, why."""
+
+    __tablename__ = "ticket_events"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(When)
+    actor: Mapped[str] = mapped_column(String(64))  # a user name or "system"
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[Any] = mapped_column(Json, nullable=True)  # evidence/severity before→after
+
+
+class AssetTrendRow(Base):
+    """One reading of a metric a rule follows over time (volume used, reallocated sectors),
+    at most one per metric per asset per the rules file's trend interval."""
+
+    __tablename__ = "asset_trends"
+    __table_args__ = (Index("ix_asset_trends_asset_metric_at", "asset_id", "metric", "at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(300))  # "metric:subject"
+    at: Mapped[datetime] = mapped_column(When)
+    value: Mapped[float]

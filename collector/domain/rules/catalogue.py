@@ -1,15 +1,19 @@
-"""The rule families evaluated for every asset, with the table of the rules file each reads."""
+"""The rule families evaluated for every asset, with the table of the rules file each reads,
+and the trend readers whose values the ticket service keeps for the rules that need history."""
 
 from __future__ import annotations
 
-from collector.domain.rules.disk import disk_findings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from collector.domain.rules.disk import disk_findings, disk_trend_readings
 from collector.domain.rules.findings import RuleFamily
 from collector.domain.rules.identity import evaluate_identity
 from collector.domain.rules.power import evaluate_power
 from collector.domain.rules.presence import evaluate_presence
 from collector.domain.rules.printers import evaluate_printers
 from collector.domain.rules.software import software
-from collector.domain.rules.volumes import evaluate_volumes
+from collector.domain.rules.volumes import evaluate_volumes, volume_trend_readings
 
 # (name of the family's table in the rules file, the family)
 FAMILIES: tuple[tuple[str, RuleFamily], ...] = (
@@ -21,3 +25,11 @@ FAMILIES: tuple[tuple[str, RuleFamily], ...] = (
     ("presence", evaluate_presence),
     ("identity", evaluate_identity),
 )
+
+# A trend reader takes an asset's current sections (Snapshot.sections) and returns the values
+# worth keeping as history, by "metric:subject" (e.g. "volume_used_bytes:/var" → bytes used).
+# The ticket service records them in asset_trends (at most one reading per metric per asset
+# per [tickets] trend_interval_hours, kept trend_retention_days) and hands them back to the
+# rules as Snapshot.trends. Rule modules add theirs here.
+TrendReader = Callable[[Mapping[str, Any]], Mapping[str, float]]
+TREND_READERS: tuple[TrendReader, ...] = (disk_trend_readings, volume_trend_readings)

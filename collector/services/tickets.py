@@ -1,0 +1,277 @@
+"""Maintenance tickets (SOP step 1): rule findings become tickets, ops move them along.
+
+``evaluate`` runs every rule family over assets' snapshots and brings their tickets in line:
+one open ticket per (asset, rule, subject), repeat findings refresh it, an untouched ticket
+whose condition cleared is auto-resolved, a recurrence within the reopen window reopens the
+old ticket. It runs for one asset after an ingest that changed something, and over the whole
+register (or a site) from ``asetik-collector evaluate``, which is also when the time-based
+rules (not seen for N days, warranty, end-of-life dates) move.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from collector.adapters.db.models import AssetRow, AssetTrendRow, SiteRow, TicketRow
+from collector.domain.rules.catalogue import FAMILIES, TREND_READERS, TrendReader
+from collector.domain.rules.findings import Finding, RuleFamily, Snapshot
+from collector.errors import Refused
+from collector.services.ingest import IngestResult
+from collector.services.register import Page
+from collector.services.rules_config import Rules
+from collector.services.snapshots import read_snapshots
+from collector.services.ticket_actions import act
+from collector.services.ticket_evaluation import (
+    Counts,
+    Known,
+    apply_findings,
+    insert_opened,
+    needs_writes,
+    read_known,
+)
+from collector.services.ticket_queries import (
+    Ticket,
+    TicketEvent,
+    TicketFilter,
+    list_tickets,
+    ticket_detail,
+)
+from collector.services.users import Viewer
+
+log = logging.getLogger("asetik.collector.tickets")
+Clock = Callable[[], datetime]
+CHUNK = 500  # assets read and evaluated together
+Plan = tuple[int, list[Finding], Known]  # an asset whose tickets change, its findings, its tickets
+
+
+@dataclass(frozen=True)
+class TicketSettings:
+    """The rules file's [tickets] table."""
+
+    reopen_window: timedelta
+    trend_interval: timedelta
+    trend_retention: timedelta
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> TicketSettings:
+        table = rules["tickets"]
+        return cls(timedelta(days=table["reopen_window_days"]),
+                   timedelta(hours=table["trend_interval_hours"]),
+                   timedelta(days=table["trend_retention_days"]))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    ticket: Ticket
+    events: list[TicketEvent]
+
+
+class TicketService:
+    """Evaluates the rules into tickets; the families and trend readers are injectable."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        rules: Rules,
+        families: Sequence[tuple[str, RuleFamily]] = FAMILIES,
+        trend_readers: Sequence[TrendReader] = TREND_READERS,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._rules = rules
+        self._settings = TicketSettings.from_rules(rules)
+        self._families = tuple(families)
+        self._readers = tuple(trend_readers)
+
+    def evaluate(
+        self, asset_ids: Iterable[int], sent: Mapping[int, Mapping[str, Any]] | None = None
+    ) -> Counts:
+        """Evaluate the assets (unknown ids are skipped); what was done, counted. ``sent``:
+        sections just stored by an ingest, by asset (not read back)."""
+        now, total = self._clock(), Counts()
+        ordered = list(dict.fromkeys(asset_ids))
+        for start in range(0, len(ordered), CHUNK):
+            total.add(self._evaluate_chunk(ordered[start : start + CHUNK], now, sent))
+        return total
+
+    def after_ingest(
+        self, result: IngestResult, sent: Mapping[str, Any] | None = None
+    ) -> Counts | None:
+        """Evaluate the asset an ingest landed on when it changed something the rules read;
+        the ingest is committed already, so a fault here is logged, never raised."""
+        if not result.sections_changed:
+            return None
+        try:
+            return self.evaluate([result.asset_id], {result.asset_id: sent} if sent else None)
+        except Exception:
+            log.exception("evaluasi tiket setelah ingest gagal untuk aset %d", result.asset_id)
+            return None
+
+    def evaluate_scope(self, site: str | None = None, asset_id: int | None = None) -> Counts:
+        """Evaluate every asset, a site's or one asset; Refused(404) for an unknown one."""
+        query = select(AssetRow.id).order_by(AssetRow.id)
+        with self._sessions() as session:
+            if site is not None:
+                site_id = session.scalar(select(SiteRow.id).where(SiteRow.code == site.upper()))
+                if site_id is None:
+                    raise Refused(404, "not_found", f"situs {site[:40]!r} tidak ditemukan")
+                query = query.where(AssetRow.site_id == site_id)
+            if asset_id is not None:
+                query = query.where(AssetRow.id == asset_id)
+            ids = list(session.scalars(query))
+        if asset_id is not None and not ids:
+            raise Refused(404, "not_found", f"aset {asset_id} tidak ditemukan")
+        return self.evaluate(ids)
+
+    def list_tickets(
+        self, viewer: Viewer, wanted: TicketFilter, page: Page
+    ) -> tuple[list[Ticket], int]:
+        """One page of the tickets the viewer may see, and the total matching."""
+        with self._sessions() as session:
+            return list_tickets(session, viewer, wanted, page, self._clock())
+
+    def ticket_detail(self, viewer: Viewer, ticket_id: int) -> TicketDetail:
+        """A ticket with its events and its asset's summary; 404 outside the viewer's scope."""
+        with self._sessions() as session:
+            ticket, events = ticket_detail(session, viewer, ticket_id)
+        return TicketDetail(ticket, events)
+
+    def act(self, viewer: Viewer, body: Mapping[str, Any]) -> list[int]:
+        """A bulk action on tickets, all or nothing; the ids moved."""
+        with self._sessions.begin() as session:
+            return act(session, viewer, body, self._clock())
+
+    def findings(self, snapshot: Snapshot) -> list[Finding]:
+        """Every family's findings for one snapshot; a family that fails is logged and
+        skipped, so one broken rule does not stop the others."""
+        found: list[Finding] = []
+        for table, family in self._families:
+            try:
+                found.extend(family(snapshot, self._rules.get(table, {})))
+            except Exception:
+                log.exception("aturan %s gagal untuk aset %d", table, snapshot.asset_id)
+        return found
+
+    def _evaluate_chunk(
+        self, ids: list[int], now: datetime, sent: Mapping[int, Mapping[str, Any]] | None
+    ) -> Counts:
+        with self._sessions.begin() as session:
+            connection = session.connection()
+            snapshots = read_snapshots(connection, ids, now, sent, trends=bool(self._readers))
+            if self._readers:
+                rows: list[dict[str, Any]] = []
+                snapshots = [self._record_trends(connection, s, now, rows) for s in snapshots]
+                if rows:
+                    connection.execute(insert(AssetTrendRow), rows)
+            known = read_known(connection, ids, now, self._settings.reopen_window)
+        counts, touched = Counts(), list[int]()
+        plans: list[Plan] = []
+        for snapshot in snapshots:
+            findings = self.findings(snapshot)
+            mine = known.get(snapshot.asset_id, Known())
+            if needs_writes(findings, mine):
+                plans.append((snapshot.asset_id, findings, mine))
+                continue
+            counts.evaluated += 1
+            found = {(f.rule, f.subject) for f in findings}
+            touched.extend(t.id for k, t in mine.open.items() if k in found)
+        done, seen = self._apply(plans, now)
+        counts.add(done)
+        touched.extend(seen)
+        if touched:
+            with self._sessions.begin() as session:
+                session.execute(update(TicketRow).where(TicketRow.id.in_(touched))
+                                .values(last_seen=now))  # fmt: skip
+        return counts
+
+    def _apply(self, plans: list[Plan], now: datetime) -> tuple[Counts, list[int]]:
+        """The assets' ticket changes in one transaction (one commit for the batch, not one per
+        asset). When a concurrent evaluation opened one of the same tickets first, the unique
+        index refuses it and the batch is rolled back: then each asset is applied in a
+        transaction of its own, retried once on what the database holds then."""
+        counts, touched = Counts(), list[int]()
+        if not plans:
+            return counts, touched
+        try:
+            with self._sessions.begin() as session:
+                connection, opened = session.connection(), list[dict[str, Any]]()
+                for asset_id, findings, known in plans:
+                    done, seen = apply_findings(
+                        connection, asset_id, findings, known, now, opened=opened
+                    )
+                    counts.add(done)
+                    touched.extend(seen)
+                insert_opened(connection, opened, now)
+        except IntegrityError:
+            log.info("evaluasi bersamaan: %d aset diterapkan satu per satu", len(plans))
+        else:
+            return counts, touched
+        counts, touched = Counts(), []
+        for plan in plans:
+            done, seen = self._apply_one(plan, now)
+            counts.add(done)
+            touched.extend(seen)
+        return counts, touched
+
+    def _apply_one(self, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
+        asset_id, findings, _ = plan
+        try:
+            with self._sessions.begin() as session:
+                return _apply_asset(session.connection(), plan, now)
+        except IntegrityError:
+            log.info("evaluasi bersamaan untuk aset %d: diulang sekali", asset_id)
+        with self._sessions.begin() as session:
+            connection = session.connection()
+            fresh = read_known(connection, [asset_id], now, self._settings.reopen_window)
+            return _apply_asset(connection, (asset_id, findings, fresh.get(asset_id, Known())), now)
+
+    def _record_trends(
+        self, connection: Connection, snapshot: Snapshot, now: datetime, rows: list[dict[str, Any]]
+    ) -> Snapshot:
+        """This evaluation's readings that are due (one per metric per trend interval) added to
+        ``rows`` for the caller to insert, the expired ones deleted; the snapshot with its
+        trends as they now stand."""
+        readings: dict[str, float] = {}
+        for reader in self._readers:
+            readings.update(reader(snapshot.sections))
+        trends = {k: list(v) for k, v in snapshot.trends.items()}
+        interval = self._settings.trend_interval
+        due = [
+            (metric, float(value))
+            for metric, value in readings.items()
+            if not trends.get(metric) or now - trends[metric][-1][0] >= interval
+        ]
+        if due:
+            rows.extend({"asset_id": snapshot.asset_id, "metric": m, "at": now, "value": v}
+                        for m, v in due)  # fmt: skip
+            for metric, value in due:
+                trends.setdefault(metric, []).append((now, value))
+        cutoff = now - self._settings.trend_retention
+        if any(points[0][0] < cutoff for points in trends.values()):
+            expired = AssetTrendRow.asset_id == snapshot.asset_id, AssetTrendRow.at < cutoff
+            connection.execute(delete(AssetTrendRow).where(*expired))
+            trends = {k: [p for p in v if p[0] >= cutoff] for k, v in trends.items()}
+        return replace(snapshot, trends={k: v for k, v in trends.items() if v})
+
+
+def _apply_asset(connection: Connection, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
+    """One asset's changes on ``connection``, its new tickets inserted."""
+    opened: list[dict[str, Any]] = []
+    done = apply_findings(connection, *plan, now, opened=opened)
+    insert_opened(connection, opened, now)
+    return done
+
+
+def counts_line(counts: Counts) -> str:
+    """The CLI's summary line."""
+    return (f"dievaluasi {counts.evaluated}, baru {counts.new}, diperbarui {counts.updated}, "
+            f"pulih otomatis {counts.auto_resolved}, dibuka ulang {counts.reopened}")  # fmt: skip
