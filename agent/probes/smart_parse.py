@@ -266,6 +266,7 @@ def _usage(root: Mapping[str, Any]) -> dict[str, Any]:
             _temperature(_attribute_raw_int(root, 194)),
             _temperature(_attribute_raw_int(root, 190)),
         ),
+        "temperature_limit_c": _drive_temperature_limit(root),
         "power_on_hours": _first(
             _count(_mapping(root.get("power_on_time")).get("hours")),
             _count(nvme.get("power_on_hours")),
@@ -277,6 +278,18 @@ def _usage(root: Mapping[str, Any]) -> dict[str, Any]:
             _attribute_raw_int(root, 12),
         ),
     }
+
+
+def _drive_temperature_limit(root: Mapping[str, Any]) -> int | None:
+    """The drive's own temperature limit in °C, when smartctl reports one: NVMe's warning
+    composite temperature (WCTEMP), the SCSI drive trip point, or ATA SCT's operating maximum."""
+    temperature = _mapping(root.get("temperature"))
+    candidates = (root.get("nvme_temperature_warning"), temperature.get("drive_trip"),
+                  temperature.get("op_limit_max"))  # fmt: skip
+    for value in candidates:
+        if type(value) is int and 0 < value < 150:
+            return value
+    return None
 
 
 def _argv_device(run: Mapping[str, Any]) -> str | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import tomllib
-from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -63,21 +62,6 @@ def default_thresholds() -> Thresholds:
     return table
 
 
-def drive_temperature_limit(doc: Mapping[str, Any]) -> float | None:
-    """The drive's own temperature limit in °C, when smartctl reports one: NVMe's warning
-    composite temperature (WCTEMP), the SCSI drive trip point, or ATA SCT's operating maximum."""
-    temperature = doc.get("temperature")
-    candidates = (
-        doc.get("nvme_temperature_warning"),
-        temperature.get("drive_trip") if isinstance(temperature, Mapping) else None,
-        temperature.get("op_limit_max") if isinstance(temperature, Mapping) else None,
-    )
-    for value in candidates:
-        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 150:
-            return float(value)
-    return None
-
-
 def _unknown(key: str, lang: str, detail: str = "") -> tuple[DiskVerdict, list[str]]:
     text_id, text_en = _TEXT[key]
     return DiskVerdict.UNKNOWN, [(text_id if lang == "id" else text_en) + detail]
@@ -92,7 +76,7 @@ def explain_text(text: str, thresholds: Thresholds, lang: str) -> tuple[DiskVerd
         return _unknown("scan", lang)
     if not any(key in doc for key in _SMARTCTL_KEYS):
         return _unknown("not_smartctl", lang)
-    view = DiskView(parse_smartctl(doc), limit_c=drive_temperature_limit(doc))
+    view = DiskView(parse_smartctl(doc))
     assessment: DiskAssessment = assess_disk(view, thresholds)
     return assessment.verdict, assessment.reasons(lang)
 

@@ -416,12 +416,29 @@ async def list_tickets(request: web.Request) -> web.Response:
                   "page": page.number, "per_page": page.size})  # fmt: skip
 
 
-async def get_ticket(request: web.Request) -> web.Response:
-    viewer = await _viewer(request)
+def _ticket_id(request: web.Request) -> int:
     text = request.match_info["ticket_id"]
     if not text.isdecimal() or len(text) > 18:
         raise Refused(404, "not_found", f"tiket {text[:40]!r} tidak ditemukan")
-    detail = await _call(request.app[SERVICES].tickets.ticket_detail, viewer, int(text))
+    return int(text)
+
+
+async def get_ticket(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    detail = await _call(request.app[SERVICES].tickets.ticket_detail, viewer, _ticket_id(request))
+    return _json(asdict(detail))
+
+
+async def patch_ticket(request: web.Request) -> web.Response:
+    """One action on one ticket (the bulk action with a single id); the ticket as it is now."""
+    viewer = await _viewer(request)
+    ticket_id = _ticket_id(request)
+    body = await _json_body(request, MAX_SETTINGS_BODY)
+    if "ids" in body:
+        raise Refused(400, "bad_body", "id tiket ada di alamat; 'ids' hanya untuk /tickets/actions")
+    tickets = request.app[SERVICES].tickets
+    await _call(tickets.act, viewer, {**body, "ids": [ticket_id]})
+    detail = await _call(tickets.ticket_detail, viewer, ticket_id)
     return _json(asdict(detail))
 
 
@@ -468,4 +485,5 @@ def build_app(services: Services) -> web.Application:
     app.router.add_get("/api/v1/tickets", list_tickets)
     app.router.add_post("/api/v1/tickets/actions", ticket_actions)
     app.router.add_get("/api/v1/tickets/{ticket_id}", get_ticket)
+    app.router.add_patch("/api/v1/tickets/{ticket_id}", patch_ticket)
     return app

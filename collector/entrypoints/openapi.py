@@ -218,12 +218,30 @@ def _ticket_paths(errors: dict[str, Any]) -> dict[str, Any]:
             "summary": "A ticket with its events (who, when, why) and its asset's summary",
             "security": [{"bearer": []}],
             "parameters": [_path("ticket_id")],
-            "responses": {"200": {"description": "the ticket"}, **errors}}},
+            "responses": {"200": {"description": "the ticket"}, **errors}},
+            "patch": {
+            "summary": "One action on this ticket (as /tickets/actions without 'ids'; operator "
+                       "and above); the ticket after the move",
+            "security": [{"bearer": []}],
+            "parameters": [_path("ticket_id")],
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/TicketPatch"}}}},
+            "responses": {"200": {"description": "the ticket"}, **errors, "403": _ERROR}}},
     }  # fmt: skip
 
 
 def _path(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+_TICKET_MOVE: dict[str, Any] = {
+    "action": {"enum": ["review", "approve", "reject", "merge", "schedule", "start", "finish",
+                        "close", "assign"]},
+    "comment": {"type": "string", "description": "why (required)"},
+    "reason": {"type": "string", "description": "reject: the reason (required)"},
+    "into": {"type": "integer", "description": "merge: the ticket merged into"},
+    "pic": {"type": "string", "description": "assign: the person in charge"},
+}  # fmt: skip
 
 
 def _components() -> dict[str, Any]:
@@ -233,12 +251,9 @@ def _components() -> dict[str, Any]:
             "TicketAction": {"type": "object", "required": ["ids", "action", "comment"],
                              "properties": {
                 "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 500},
-                "action": {"enum": ["review", "approve", "reject", "merge", "schedule", "start",
-                                    "finish", "close", "assign"]},
-                "comment": {"type": "string", "description": "why (required)"},
-                "reason": {"type": "string", "description": "reject: the reason (required)"},
-                "into": {"type": "integer", "description": "merge: the ticket merged into"},
-                "pic": {"type": "string", "description": "assign: the person in charge"}}},
+                **_TICKET_MOVE}},
+            "TicketPatch": {"type": "object", "required": ["action", "comment"],
+                            "properties": _TICKET_MOVE},
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                 "type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},

@@ -683,3 +683,15 @@ def test_live_smartctl_on_the_first_disk() -> None:
     assert block["exit_status"] == result.returncode
     assert block["smartctl_version"] is not None
     assert block["smartctl_version"].startswith("7.")
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [
+        ("ata-ssd-samsung-860evo-xall.json", 70),  # SCT status: op_limit_max
+        ("scsi-sas-hitachi-h109060sesun600g.json", 85),  # SCSI drive trip point
+        ("ata-hdd-seagate-st2000nm0008-packed-raw.json", None),  # no SCT temperature status
+    ],
+)
+def test_the_drives_own_temperature_limit(name: str, limit: int | None) -> None:
+    assert parsed(name)["temperature_limit_c"] == limit

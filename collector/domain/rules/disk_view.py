@@ -24,12 +24,16 @@ class Said:
 
 @dataclass(frozen=True)
 class DiskView:
-    """One disk as the rules see it: its block, its ticket subject, the trends and its
-    temperature limit (°C, the drive's own operating limit when known)."""
+    """One disk as the rules see it: its block, its ticket subject and the trends."""
 
     block: Mapping[str, Any]
     trends: Trends = field(default_factory=dict)
-    limit_c: float | None = None
+
+    @property
+    def limit_c(self) -> float | None:
+        """The drive's own temperature limit (°C) when smartctl reported one."""
+        limit = self.block.get("temperature_limit_c")
+        return float(limit) if isinstance(limit, int | float) and limit > 0 else None
 
     @property
     def subject(self) -> str:

@@ -215,7 +215,9 @@ def test_scsi_grown_defects_and_uncorrected_errors() -> None:
     ],
 )
 def test_temperature_edges(celsius: float, limit: float | None, expected: Severity | None) -> None:
-    found = one_disk_findings(DiskView(block(temperature_c=celsius), limit_c=limit), thresholds())
+    found = one_disk_findings(
+        DiskView(block(temperature_c=celsius, temperature_limit_c=limit)), thresholds()
+    )
     got = {f.rule: f for f in found}.get("disk.temperature")
     assert (got.severity if got else None) == expected
     if got:

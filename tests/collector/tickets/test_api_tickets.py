@@ -141,3 +141,34 @@ def test_bad_input_is_a_4xx_and_changes_nothing(services: Services, clock: Fixed
         assert answer.status == status, (body[:80], answer.text)
         assert answer.json()["error"]["code"]
     assert _snapshot(services) == before
+
+
+def test_patch_moves_one_ticket_and_refuses_what_bulk_refuses(
+    services: Services, clock: FixedClock
+) -> None:
+    made = _setup(services, clock)
+    ops, upt = made["tokens"]["ops"], made["tokens"]["upt"]
+    pc_ticket = _get(services, ops, "site=BBPOM-SBY&sort=id")["items"][0]["id"]
+    before = _snapshot(services)
+    refused: list[tuple[dict[str, Any], str | None, int]] = [
+        ({"action": "review"}, ops, 400),  # no comment
+        ({"action": "approve", "comment": "x"}, ops, 409),  # not from Baru
+        ({"action": "review", "comment": "x"}, upt, 404),  # another site's ticket
+        ({"action": "review", "comment": "x", "ids": [1, 2]}, ops, 400),
+        ({"action": "review", "comment": "x"}, None, 401),
+    ]
+    for body, token, status in refused:
+        answer = call(services, "PATCH", f"{TICKETS}/{pc_ticket}", token, json.dumps(body).encode())
+        assert answer.status == status, (body, answer.text)
+        assert answer.json()["error"]["code"]
+    assert call(services, "PATCH", f"{TICKETS}/x1", ops, b"{}").status == 404
+    assert _snapshot(services) == before
+    review = json.dumps({"action": "review", "comment": "dicek di lokasi"}).encode()
+    answer = call(services, "PATCH", f"{TICKETS}/{pc_ticket}", ops, review)
+    assert answer.status == 200, answer.text
+    detail = answer.json()
+    assert detail["ticket"]["status"] == "reviewed"
+    assert (detail["events"][-1]["actor"], detail["events"][-1]["note"]) == (
+        "ops", "dicek di lokasi")  # fmt: skip
+    others = [t for t in _get(services, ops, "status=all")["items"] if t["id"] != pc_ticket]
+    assert {t["status"] for t in others} == {"new"}
