@@ -6,19 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from collector.domain.rules.disk import disk_findings, disk_trend_readings
+from collector.domain.rules.disk import disk_trend_readings, evaluate_disk
 from collector.domain.rules.findings import RuleFamily
 from collector.domain.rules.identity import evaluate_identity
 from collector.domain.rules.power import evaluate_power
 from collector.domain.rules.presence import evaluate_presence
 from collector.domain.rules.printers import evaluate_printers
-from collector.domain.rules.software import software
+from collector.domain.rules.software import evaluate_software, software_trend_readings
 from collector.domain.rules.volumes import evaluate_volumes, volume_trend_readings
 
 # (name of the family's table in the rules file, the family)
 FAMILIES: tuple[tuple[str, RuleFamily], ...] = (
-    ("disk", disk_findings),
-    ("software", software),
+    ("disk", evaluate_disk),
+    ("software", evaluate_software),
     ("volumes", evaluate_volumes),
     ("printers", evaluate_printers),
     ("power", evaluate_power),
@@ -32,4 +32,8 @@ FAMILIES: tuple[tuple[str, RuleFamily], ...] = (
 # per [tickets] trend_interval_hours, kept trend_retention_days) and hands them back to the
 # rules as Snapshot.trends. Rule modules add theirs here.
 TrendReader = Callable[[Mapping[str, Any]], Mapping[str, float]]
-TREND_READERS: tuple[TrendReader, ...] = (disk_trend_readings, volume_trend_readings)
+TREND_READERS: tuple[TrendReader, ...] = (
+    disk_trend_readings,
+    volume_trend_readings,
+    software_trend_readings,
+)

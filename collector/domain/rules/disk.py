@@ -27,7 +27,7 @@ def _blocks(sections: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [b for b in blocks if isinstance(b, Mapping)] if isinstance(blocks, list) else []
 
 
-def disk_findings(snapshot: Snapshot, thresholds: Thresholds) -> list[Finding]:
+def evaluate_disk(snapshot: Snapshot, thresholds: Thresholds) -> list[Finding]:
     """The disk family: findings for every disk of the asset.
 
     An asset that lists storage devices but sent no ``disk_health`` at all gets one INFO

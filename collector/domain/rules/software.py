@@ -3,8 +3,10 @@
 Reads the ``updates``, ``operatingsystem``, ``softwares`` and ``device`` sections of a snapshot
 and the shipped end-of-life data (collector/domain/eol.py). Thresholds: the ``[software]``
 table of the rules file. The age of pending security updates is not in the observation
-document; it is read from the trend ``"updates_security_count:"`` when the ticket service
-gives it (the time since the count last became non-zero), and is unknown otherwise.
+document; it is read from the trend ``"updates_security_count:"`` that
+``software_trend_readings`` feeds (the time since the count last became non-zero). When no
+zero reading precedes the pending run, the age is only a lower bound (the asset may have been
+behind before asetik first saw it), and the finding is never milder than a warning.
 """
 
 from __future__ import annotations
@@ -41,7 +43,14 @@ from collector.domain.versions import InvalidVersionError, Scheme, compare, wind
 SECURITY_TREND = "updates_security_count:"
 
 
-def software(snapshot: Snapshot, thresholds: Thresholds) -> list[Finding]:
+def software_trend_readings(sections: Mapping[str, Any]) -> dict[str, float]:
+    """The security-update count, kept as history so the rules know how long updates wait."""
+    updates = sections.get("updates")
+    count = _count(updates.get("security_count")) if isinstance(updates, Mapping) else None
+    return {} if count is None else {SECURITY_TREND: float(count)}
+
+
+def evaluate_software(snapshot: Snapshot, thresholds: Thresholds) -> list[Finding]:
     """The family as listed in the catalogue, over the EOL data shipped with asetik."""
     return _shipped_family()(snapshot, thresholds)
 
@@ -75,13 +84,21 @@ def _count(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def security_pending_days(trend: Sequence[tuple[datetime, float]], now: datetime) -> int | None:
-    """Days since the security count last became non-zero (readings oldest first); None
-    when there is no reading or the latest is zero."""
+def security_pending_days(
+    trend: Sequence[tuple[datetime, float]], now: datetime
+) -> tuple[int, bool] | None:
+    """Days since the security count last became non-zero (readings oldest first), and whether
+    that is only a lower bound (no zero reading before it); None when there is no reading or
+    the latest is zero."""
     since: datetime | None = None
+    saw_zero = bounded = False
     for when, value in trend:
-        since = (since or when) if value > 0 else None
-    return None if since is None else max(0, (now - since).days)
+        if value > 0:
+            if since is None:
+                since, bounded = when, saw_zero
+        else:
+            since, saw_zero = None, True
+    return None if since is None else (max(0, (now - since).days), not bounded)
 
 
 def _update_findings(snapshot: Snapshot, thresholds: Thresholds) -> Iterable[Finding]:
@@ -96,8 +113,11 @@ def _update_findings(snapshot: Snapshot, thresholds: Thresholds) -> Iterable[Fin
         "checked_at": updates.get("checked_at"),
     }
     if security:
-        days = security_pending_days(snapshot.trends.get(SECURITY_TREND, ()), snapshot.now)
-        yield _security_finding(security, days, evidence | {"pending_days": days}, thresholds)
+        age = security_pending_days(snapshot.trends.get(SECURITY_TREND, ()), snapshot.now)
+        days, at_least = age if age else (None, True)
+        yield _security_finding(security, days, at_least,
+                                evidence | {"pending_days": days, "pending_days_at_least":
+                                            at_least}, thresholds)  # fmt: skip
     if pending is not None and pending >= int(thresholds["pending_warning_count"]):
         yield Finding(
             "software.pending_updates", "", Severity.WARNING,
@@ -108,18 +128,23 @@ def _update_findings(snapshot: Snapshot, thresholds: Thresholds) -> Iterable[Fin
 
 
 def _security_finding(
-    count: int, days: int | None, evidence: Mapping[str, Any], thresholds: Thresholds
+    count: int,
+    days: int | None,
+    at_least: bool,
+    evidence: Mapping[str, Any],
+    thresholds: Thresholds,
 ) -> Finding:
-    """Older than the critical age: critical; than the warning age, or of unknown age:
-    warning; younger: info."""
+    """Older than the critical age: critical; than the warning age, or of unknown or
+    lower-bound age: warning; younger: info."""
     if days is not None and days > int(thresholds["security_critical_days"]):
         severity = Severity.CRITICAL
-    elif days is None or days > int(thresholds["security_warning_days"]):
+    elif at_least or days is None or days > int(thresholds["security_warning_days"]):
         severity = Severity.WARNING
     else:
         severity = Severity.INFO
-    age_id = f" sejak {days} hari" if days is not None else ""
-    age_en = f" for {days} days" if days is not None else ""
+    at_least_id, at_least_en = ("setidaknya ", "at least ") if at_least else ("", "")
+    age_id = f" sejak {at_least_id}{days} hari" if days is not None else ""
+    age_en = f" for {at_least_en}{days} days" if days is not None else ""
     return Finding(
         "software.security_updates", "", severity,
         f"{count} pembaruan keamanan menunggu dipasang{age_id}",

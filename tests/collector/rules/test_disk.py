@@ -10,8 +10,8 @@ import pytest
 from collector.domain.rules.disk import (
     DiskVerdict,
     assess_disk,
-    disk_findings,
     disk_trend_readings,
+    evaluate_disk,
 )
 from collector.domain.rules.disk_checks import one_disk_findings
 from collector.domain.rules.disk_values import displayed_count, format_number
@@ -293,7 +293,7 @@ def test_family_gives_one_finding_per_disk_and_rule_with_serial_or_device() -> N
         block(attributes=[ata_row(5, "2")]),
         block(serial=None, device="/dev/sdb", attributes=[ata_row(5, "2")]),
     ]
-    found = disk_findings(snapshot({"disk_health": disks}), thresholds())
+    found = evaluate_disk(snapshot({"disk_health": disks}), thresholds())
     assert [(f.rule, f.subject, f.evidence["count"]) for f in found] == [
         ("disk.reallocated", "SER1", 2),
         ("disk.reallocated", "/dev/sdb", 2),
@@ -303,17 +303,17 @@ def test_family_gives_one_finding_per_disk_and_rule_with_serial_or_device() -> N
 def test_family_reads_trends_from_the_snapshot() -> None:
     trends = {"ata_5_raw:SER1": [(NOW - timedelta(days=7), 1.0)]}
     disks = [block(attributes=[ata_row(5, "2")])]
-    (finding,) = disk_findings(snapshot({"disk_health": disks}, trends), thresholds())
+    (finding,) = evaluate_disk(snapshot({"disk_health": disks}, trends), thresholds())
     assert (finding.severity, finding.evidence["rising"]) == (C, True)
     assert "and rising" in finding.message_en
 
 
 def test_asset_with_storages_but_no_disk_health_is_flagged_unknown() -> None:
-    found = disk_findings(snapshot({"storages": [{"name": "vda"}]}), thresholds())
+    found = evaluate_disk(snapshot({"storages": [{"name": "vda"}]}), thresholds())
     assert [(f.rule, f.subject, f.severity) for f in found] == [
         ("disk.no_smart_data", "", Severity.INFO)
     ]
-    assert disk_findings(snapshot({"device": {"kind": "printer"}}), thresholds()) == []
+    assert evaluate_disk(snapshot({"device": {"kind": "printer"}}), thresholds()) == []
 
 
 def test_hostile_section_shapes_give_no_crash() -> None:
@@ -322,8 +322,8 @@ def test_hostile_section_shapes_give_no_crash() -> None:
         None,
         {"device": "/dev/sda", "status": "passed", "attributes": [None, 5, {"id": 5}]},
     ]
-    assert disk_findings(snapshot({"disk_health": weird}), thresholds()) == []
-    assert disk_findings(snapshot({"disk_health": "junk"}), thresholds()) == []
+    assert evaluate_disk(snapshot({"disk_health": weird}), thresholds()) == []
+    assert evaluate_disk(snapshot({"disk_health": "junk"}), thresholds()) == []
 
 
 def test_trend_readings_name_the_metrics_the_rules_compare() -> None:

@@ -20,9 +20,10 @@ from collector.domain.rules.catalogue import FAMILIES
 from collector.domain.rules.findings import Finding, Maintenance, Severity, Snapshot
 from collector.domain.rules.software import (
     SECURITY_TREND,
+    evaluate_software,
     installed_os,
     security_pending_days,
-    software,
+    software_trend_readings,
 )
 from tests.collector.rules.test_windows_cycles import windows_os
 from tests.collector.snmp.observed import observe_recording
@@ -55,7 +56,7 @@ def _example(name: str) -> dict[str, Any]:
 
 
 def test_the_family_is_in_the_catalogue_with_its_table() -> None:
-    assert ("software", software) in FAMILIES
+    assert ("software", evaluate_software) in FAMILIES
     assert THRESHOLDS["extended_support_severity"] in {s.value for s in Severity}
 
 
@@ -72,7 +73,9 @@ def _corpus_updates(file: str) -> dict[str, Any]:
     "file", ["apt-get-s-upgrade.debian12.txt", "apt-list-upgradable.debian12.txt"]
 )
 def test_corpus_updates_give_133_pending_and_79_security(file: str) -> None:
-    findings = _by_rule(software(_snapshot({"updates": _corpus_updates(file)}), THRESHOLDS))
+    findings = _by_rule(
+        evaluate_software(_snapshot({"updates": _corpus_updates(file)}), THRESHOLDS)
+    )
     assert set(findings) == {"software.security_updates/", "software.pending_updates/"}
     security = findings["software.security_updates/"]
     assert (security.evidence["pending_count"], security.evidence["security_count"]) == (133, 79)
@@ -92,26 +95,48 @@ def test_security_updates_by_age(days: int, severity: Severity) -> None:
     since = NOW - timedelta(days=days)
     trend = [(since - timedelta(days=90), 4.0), (since - timedelta(days=60), 0.0),
              (since, 12.0), (NOW - timedelta(hours=1), 79.0)]  # fmt: skip
-    found = _by_rule(software(_snapshot({"updates": updates}, security=trend), THRESHOLDS))
+    found = _by_rule(evaluate_software(_snapshot({"updates": updates}, security=trend), THRESHOLDS))
     security = found["software.security_updates/"]
     assert (security.severity, security.evidence["pending_days"]) == (severity, days)
+    assert security.evidence["pending_days_at_least"] is False
     assert f"sejak {days} hari" in security.message_id
 
 
 def test_security_age_counts_from_the_last_rise() -> None:
     day = timedelta(days=1)
-    assert security_pending_days([(NOW - 9 * day, 1.0), (NOW - 5 * day, 2.0)], NOW) == 9
+    assert security_pending_days([(NOW - 9 * day, 1.0), (NOW - 5 * day, 2.0)], NOW) == (9, True)
     assert security_pending_days([(NOW - 9 * day, 1.0), (NOW - 5 * day, 0.0)], NOW) is None
-    assert security_pending_days([(NOW - 9 * day, 0.0), (NOW - 2 * day, 3.0)], NOW) == 2
+    assert security_pending_days([(NOW - 9 * day, 0.0), (NOW - 2 * day, 3.0)], NOW) == (2, False)
     assert security_pending_days([], NOW) is None
+
+
+def test_an_age_without_a_zero_before_it_is_only_a_lower_bound() -> None:
+    """First seen with updates pending two days ago: they may have waited far longer, so the
+    finding is a warning saying "at least", not an info."""
+    updates = _corpus_updates("apt-get-s-upgrade.debian12.txt")
+    trend = [(NOW - timedelta(days=2), 79.0)]
+    found = _by_rule(evaluate_software(_snapshot({"updates": updates}, security=trend), THRESHOLDS))
+    security = found["software.security_updates/"]
+    assert security.severity is Severity.WARNING
+    assert (security.evidence["pending_days"], security.evidence["pending_days_at_least"]) == (
+        2, True)  # fmt: skip
+    assert "sejak setidaknya 2 hari" in security.message_id
+    assert "for at least 2 days" in security.message_en
+
+
+def test_the_security_count_is_kept_as_a_trend() -> None:
+    updates = _corpus_updates("apt-get-s-upgrade.debian12.txt")
+    assert software_trend_readings({"updates": updates}) == {SECURITY_TREND: 79.0}
+    assert software_trend_readings({"updates": {"pending_count": 3}}) == {}
+    assert software_trend_readings({"updates": "junk"}) == {}
     assert SECURITY_TREND == "updates_security_count:"
 
 
 def test_few_updates_and_none_pending() -> None:
     few = {"manager": "apt", "pending_count": 3, "security_count": 0, "pending": []}
-    assert software(_snapshot({"updates": few}), THRESHOLDS) == []
+    assert evaluate_software(_snapshot({"updates": few}), THRESHOLDS) == []
     unknown = {"manager": "dnf", "pending_count": 60, "security_count": None, "pending": []}
-    assert [f.rule for f in software(_snapshot({"updates": unknown}), THRESHOLDS)] == [
+    assert [f.rule for f in evaluate_software(_snapshot({"updates": unknown}), THRESHOLDS)] == [
         "software.pending_updates"
     ]
 
@@ -124,11 +149,11 @@ def test_hostile_sections_give_no_finding_and_no_error() -> None:
                      {"operatingsystem": {"id": "debian", "version": "abc"}},
                      {"operatingsystem": {"family": "windows", "build": "x", "kernel": "y"}},
                      {"device": {"os": "IOS-XE", "firmware": "Everest"}}):  # fmt: skip
-        assert software(_snapshot(sections), THRESHOLDS) == [], sections
+        assert evaluate_software(_snapshot(sections), THRESHOLDS) == [], sections
 
 
 def test_pending_reboot_is_a_finding_with_its_reasons() -> None:
-    found = _by_rule(software(_snapshot(_example("agent-linux-laptop")), THRESHOLDS))
+    found = _by_rule(evaluate_software(_snapshot(_example("agent-linux-laptop")), THRESHOLDS))
     reboot = found["software.reboot_pending/os"]
     assert reboot.maintenance is Maintenance.REBOOT
     assert reboot.evidence["reasons"][0] == "reboot-required: libc6, linux-image-6.1.0-21-amd64"
@@ -147,7 +172,7 @@ def _this_debian_12() -> dict[str, Any]:
 
 def test_this_machine_debian_12_is_past_regular_end_of_life() -> None:
     system = _this_debian_12() | {"pending_reboot": False}
-    found = _by_rule(software(_snapshot({"operatingsystem": system}), THRESHOLDS))
+    found = _by_rule(evaluate_software(_snapshot({"operatingsystem": system}), THRESHOLDS))
     assert list(found) == ["software.os_eol/os"]
     eol = found["software.os_eol/os"]
     assert eol.severity is Severity.WARNING  # past 11 July 2026, in Debian LTS until 2028
@@ -175,7 +200,7 @@ def test_this_machine_debian_12_is_past_regular_end_of_life() -> None:
 )
 def test_debian_12_over_time(now: datetime, state: str | None, severity: Severity | None) -> None:
     system = {"family": "linux", "id": "debian", "version": "12", "build": "12.5"}
-    found = software(_snapshot({"operatingsystem": system}, now=now), THRESHOLDS)
+    found = evaluate_software(_snapshot({"operatingsystem": system}, now=now), THRESHOLDS)
     assert [(f.evidence["state"], f.severity) for f in found] == (
         [(state, severity)] if state else [])  # fmt: skip
     if state == "eol_soon":
@@ -185,7 +210,7 @@ def test_debian_12_over_time(now: datetime, state: str | None, severity: Severit
 def test_extended_support_severity_is_a_threshold() -> None:
     system = {"family": "linux", "id": "debian", "version": "12", "build": "12.5"}
     strict = THRESHOLDS | {"extended_support_severity": "critical"}
-    (found,) = software(_snapshot({"operatingsystem": system}), strict)
+    (found,) = evaluate_software(_snapshot({"operatingsystem": system}), strict)
     assert found.severity is Severity.CRITICAL
 
 
@@ -193,22 +218,22 @@ def test_past_active_support_is_information() -> None:
     ubuntu = {"family": "linux", "id": "ubuntu", "name": "Ubuntu", "version": "22.04"}
     # Ubuntu 22.04: standard support ended 30 September 2024, security fixes until 1 April 2027
     june_2025 = datetime(2025, 6, 1, tzinfo=UTC)
-    (found,) = software(_snapshot({"operatingsystem": ubuntu}, now=june_2025), THRESHOLDS)
+    (found,) = evaluate_software(_snapshot({"operatingsystem": ubuntu}, now=june_2025), THRESHOLDS)
     assert (found.evidence["state"], found.severity) == ("security_only", Severity.INFO)
     assert found.evidence["cycle"] == "22.04"
     assert "hanya menerima pembaruan keamanan sejak 30 September 2024" in found.message_id
-    (soon,) = software(_snapshot({"operatingsystem": ubuntu}), THRESHOLDS)  # 124 days left
+    (soon,) = evaluate_software(_snapshot({"operatingsystem": ubuntu}), THRESHOLDS)  # 124 days left
     assert (soon.evidence["state"], soon.severity) == ("eol_soon", Severity.WARNING)
     assert "1 April 2027 (124 hari lagi)" in soon.message_id
     rhel = {"family": "linux", "id": "rhel", "version": "9.4"}  # active support to 31 May 2027
     year_2028 = datetime(2028, 1, 1, tzinfo=UTC)
-    (later,) = software(_snapshot({"operatingsystem": rhel}, now=year_2028), THRESHOLDS)
+    (later,) = evaluate_software(_snapshot({"operatingsystem": rhel}, now=year_2028), THRESHOLDS)
     assert (later.evidence["cycle"], later.evidence["state"]) == ("9", "security_only")
     assert "sejak 31 Mei 2027" in later.message_id
 
 
 def test_windows_desktop_example_past_its_end_of_servicing() -> None:
-    found = _by_rule(software(_snapshot(_example("agent-windows-desktop")), THRESHOLDS))
+    found = _by_rule(evaluate_software(_snapshot(_example("agent-windows-desktop")), THRESHOLDS))
     eol = found["software.os_eol/os"]
     assert (eol.severity, eol.evidence["cycle"]) == (Severity.CRITICAL, "11-23h2-w")
     assert "11 November 2025" in eol.message_id
@@ -216,7 +241,7 @@ def test_windows_desktop_example_past_its_end_of_servicing() -> None:
 
 def test_recorded_windows_server_2019_is_in_extended_support_only() -> None:
     system = windows_os("server2019.reg")
-    (eol,) = [f for f in software(_snapshot({"operatingsystem": system}), THRESHOLDS)
+    (eol,) = [f for f in evaluate_software(_snapshot({"operatingsystem": system}), THRESHOLDS)
               if f.rule == "software.os_eol"]  # fmt: skip
     assert eol.evidence["cycle"] == "2019"
     assert eol.evidence["state"] == "security_only"  # mainstream ended 2024-01-09, EOL 2029
@@ -228,20 +253,20 @@ def test_recorded_windows_server_2019_is_in_extended_support_only() -> None:
 
 def test_cisco_ios_xe_firmware_from_snmp_recordings() -> None:
     isr = observe_recording(corpus_dir("snmp") / "cisco_iosxe-isr4321.snmprec")
-    (found,) = software(_snapshot(isr), THRESHOLDS)
+    (found,) = evaluate_software(_snapshot(isr), THRESHOLDS)
     assert (found.rule, found.subject, found.severity) == (
         "software.firmware_eol", "firmware", Severity.CRITICAL)  # fmt: skip
     assert (found.evidence["version"], found.evidence["cycle"]) == ("17.6.4", "17.6")
     assert "30 Juli 2024" in found.message_id
     c9300 = observe_recording(corpus_dir("snmp") / "cisco_iosxe-c9300-48p.snmprec")
-    (old,) = software(_snapshot(c9300), THRESHOLDS)
+    (old,) = evaluate_software(_snapshot(c9300), THRESHOLDS)
     assert old.severity is Severity.CRITICAL  # 16.6.7 is older than every cycle (16.12 on)
     assert old.evidence["older_than_known_cycles"] is True
     assert "Cisco IOS XE 16.6.7" in old.message_en
 
 
 def test_key_products_of_the_windows_example() -> None:
-    found = _by_rule(software(_snapshot(_example("agent-windows-desktop")), THRESHOLDS))
+    found = _by_rule(evaluate_software(_snapshot(_example("agent-windows-desktop")), THRESHOLDS))
     chrome = found["software.product_eol/chrome"]
     assert (chrome.severity, chrome.evidence["version"], chrome.evidence["cycle"]) == (
         Severity.CRITICAL, "124.0.6367.119", "124")  # fmt: skip
@@ -259,12 +284,12 @@ def test_products_keep_the_install_ending_first_and_skip_distro_packages() -> No
          "source": "registry"},
         {"name": "postgresql-13", "version": "13.16-0+deb11u1", "source": "dpkg"},
     ]  # fmt: skip
-    found = _by_rule(software(_snapshot({"softwares": softwares}), THRESHOLDS))
+    found = _by_rule(evaluate_software(_snapshot({"softwares": softwares}), THRESHOLDS))
     # 152 ended on 21 July 2026; ESR 115 is supported until 31 March 2027
     assert found["software.product_eol/firefox"].evidence["cycle"] == "152"
     assert found["software.product_eol/office"].evidence["cycle"] == "2016"
     assert "software.product_eol/postgresql" not in found
-    with_distro = software(
+    with_distro = evaluate_software(
         _snapshot({"softwares": softwares}), THRESHOLDS | {"distro_packages": True}
     )
     assert _by_rule(with_distro)["software.product_eol/postgresql"].evidence["cycle"] == "13"
