@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry
 from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent import __version__
 from collector.adapters.db.engine import open_engine, session_factory
+from collector.adapters.db.leadership import METRICS_GAUGES, Leadership
 from collector.adapters.db.migrate import require_current
-from collector.adapters.db.models import AssetRow, SiteRow
-from collector.adapters.metrics import IngestMetrics, RegisterGauges
+from collector.adapters.metrics import FleetGauges, IngestMetrics, register_build_info
 from collector.adapters.sealing import SecretBox, load_key
 from collector.adapters.snmp.client import Budget, PysnmpReader
 from collector.adapters.snmp.credentials import Credential
@@ -35,9 +35,11 @@ from collector.adapters.ssh.profile import PROFILES as SSH_PROFILES
 from collector.adapters.ssh.profile import load_ssh_profiles
 from collector.adapters.ssh.session import SshSessions
 from collector.config import CollectorConfig
+from collector.domain.fleet import StaleAfter
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.enrolment import Caller, EnrolmentService
+from collector.services.fleet_summary import read_fleet_summary
 from collector.services.ingest import NOT_SECTIONS, IngestResult, IngestService
 from collector.services.poll_findings import PollFindingService
 from collector.services.poll_targets import PollTargetService
@@ -72,6 +74,7 @@ class Services:
     poll_targets: PollTargetService
     poll_findings: PollFindingService
     tickets: TicketService
+    gauge_leadership: Leadership
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -92,6 +95,7 @@ class Services:
         return True
 
     def close(self) -> None:
+        self.gauge_leadership.release()
         self.engine.dispose()
 
 
@@ -112,7 +116,11 @@ def build_services(
         require_current(engine)
     sessions = session_factory(engine)
     registry = CollectorRegistry()
-    registry.register(RegisterGauges(lambda: _asset_counts(engine)))
+    register_build_info(registry, __version__)
+    leadership = Leadership(engine, METRICS_GAUGES)
+    stale = StaleAfter.from_rules(rules["presence"])
+    registry.register(FleetGauges(lambda: read_fleet_summary(engine, clock(), stale),
+                                  leadership.leads))  # fmt: skip
     box = functools.cache(functools.partial(secret_box, config))  # the key file: on first use
     return Services(
         engine=engine,
@@ -128,6 +136,7 @@ def build_services(
         poll_targets=PollTargetService(sessions, box, clock),
         poll_findings=PollFindingService(sessions, clock),
         tickets=TicketService(sessions, clock, rules),
+        gauge_leadership=leadership,
     )
 
 
@@ -135,16 +144,6 @@ def secret_box(config: CollectorConfig) -> SecretBox:
     """The box that seals and unseals poller secrets with this collector's key."""
     prepare_data_dir(config)
     return SecretBox(load_key(config.secret_key, config.data_dir))
-
-
-def _asset_counts(engine: Engine) -> Mapping[tuple[str, str], int]:
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(SiteRow.code, AssetRow.kind, func.count(AssetRow.id))
-            .join(SiteRow, SiteRow.id == AssetRow.site_id)
-            .group_by(SiteRow.code, AssetRow.kind)
-        )
-        return {(site, kind): count for site, kind, count in rows}
 
 
 def build_snmp_poller(

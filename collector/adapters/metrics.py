@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import platform
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, Info
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from collector.domain.fleet import FleetSummary
 
 
 class IngestMetrics:
@@ -28,16 +34,81 @@ class IngestMetrics:
         )
 
 
-class RegisterGauges(Collector):
-    """Assets per site and kind, counted from the database when Prometheus scrapes."""
+class FleetGauges(Collector):
+    """The register's aggregates (collector/services/fleet_summary.py) as gauges, read from the
+    database at scrape time and kept ``ttl`` seconds so a burst of scrapes costs one read.
 
-    def __init__(self, count_assets: Callable[[], Mapping[tuple[str, str], int]]) -> None:
-        self._count_assets = count_assets
+    Only the replica that ``leads`` exposes them (with several replicas behind one load
+    balancer, every scrape would otherwise read the same numbers again, and a sum over
+    replicas would double them); the others say so in ``asetik_register_gauges_leader``.
+    """
+
+    def __init__(
+        self,
+        read: Callable[[], FleetSummary],
+        leads: Callable[[], bool],
+        ttl: float = 15.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._read, self._leads, self._ttl, self._clock = read, leads, ttl, clock
+        self._cached: tuple[float, FleetSummary, float] | None = None
+        self._guard = threading.Lock()
 
     def collect(self) -> Iterator[Metric]:
-        family = GaugeMetricFamily(
-            "asetik_assets", "Assets in the register, by site and kind.", labels=["site", "kind"]
+        leader = self._leads()
+        yield GaugeMetricFamily(
+            "asetik_register_gauges_leader",
+            "1 when this replica exposes the register gauges (one replica does).",
+            value=1.0 if leader else 0.0,
         )
-        for (site, kind), count in sorted(self._count_assets().items()):
-            family.add_metric([site, kind], count)
+        if not leader:
+            return
+        summary, took = self._summary()
+        yield GaugeMetricFamily(
+            "asetik_register_read_duration_seconds",
+            "Time the last read of the register aggregates took.",
+            value=took,
+        )
+        yield from _fleet_families(summary)
+
+    def _summary(self) -> tuple[FleetSummary, float]:
+        with self._guard:  # concurrent scrapes wait for one read instead of each doing it
+            now = self._clock()
+            if self._cached is None or now - self._cached[0] >= self._ttl:
+                started = time.perf_counter()
+                summary = self._read()
+                self._cached = (now, summary, time.perf_counter() - started)
+            return self._cached[1], self._cached[2]
+
+
+def _fleet_families(summary: FleetSummary) -> Iterator[Metric]:
+    tables: tuple[tuple[str, str, list[str], Mapping[Any, float]], ...] = (
+        ("asetik_assets", "Assets in the register, by site, kind and status.",
+         ["site", "kind", "status"], summary.assets),
+        ("asetik_assets_stale", "Active assets not seen within the [presence] warning days "
+         "(agents and devices apart), by site and kind.", ["site", "kind"], summary.stale),
+        ("asetik_disks", "Disks of active assets by SMART health (passed, failed, unknown).",
+         ["site", "health"], summary.disks),
+        ("asetik_tickets_open", "Maintenance tickets not closed, by site, rule, severity and "
+         "status.", ["site", "rule", "severity", "status"], summary.open_tickets),
+    )  # fmt: skip
+    for name, documentation, labels, values in tables:
+        family = GaugeMetricFamily(name, documentation, labels=labels)
+        for key, count in sorted(values.items()):
+            family.add_metric(list(key), count)
         yield family
+    oldest = GaugeMetricFamily(
+        "asetik_site_oldest_last_seen_timestamp_seconds",
+        "When the least recently seen active asset of the site was last seen (Unix time).",
+        labels=["site"],
+    )
+    for site, seconds in sorted(summary.oldest_last_seen.items()):
+        oldest.add_metric([site], seconds)
+    yield oldest
+
+
+def register_build_info(registry: CollectorRegistry, version: str) -> None:
+    """``asetik_build_info``: the running version, to spot replicas left on an old one."""
+    Info("asetik_build", "The collector's version and Python.", registry=registry).info(
+        {"version": version, "python": platform.python_version()}
+    )
