@@ -105,10 +105,15 @@ def prepare_data_dir(config: CollectorConfig) -> None:
 
 
 def build_services(
-    config: CollectorConfig, clock: Clock = utc_now, *, check_schema: bool = True
+    config: CollectorConfig,
+    clock: Clock = utc_now,
+    *,
+    check_schema: bool = True,
+    register_gauges: bool = True,
 ) -> Services:
     """Services over the configured database; refuses an outdated schema when asked to, and
-    a rules file it cannot use (RulesFileError)."""
+    a rules file it cannot use (RulesFileError). ``register_gauges`` puts the register's
+    aggregates on the metrics registry (``serve`` does; the poll process has its own)."""
     prepare_data_dir(config)
     rules = load_rules(config.data_dir)
     engine = open_engine(config.db_url)
@@ -119,8 +124,9 @@ def build_services(
     register_build_info(registry, __version__)
     leadership = Leadership(engine, METRICS_GAUGES)
     stale = StaleAfter.from_rules(rules["presence"])
-    registry.register(FleetGauges(lambda: read_fleet_summary(engine, clock(), stale),
-                                  leadership.leads))  # fmt: skip
+    if register_gauges:
+        registry.register(FleetGauges(lambda: read_fleet_summary(engine, clock(), stale),
+                                      leadership.leads))  # fmt: skip
     box = functools.cache(functools.partial(secret_box, config))  # the key file: on first use
     return Services(
         engine=engine,

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, Info
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -32,6 +32,43 @@ class IngestMetrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
             registry=registry,
         )
+
+
+class PollMetrics:
+    """What the poll process did: devices polled by protocol and result, how long each took,
+    and when the last round ended (a poller that stopped polling shows as an old timestamp)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.results = Counter(
+            "asetik_poll_total",
+            "Device polls, by protocol (snmp, ssh) and result (ok, dead, failed, ...).",
+            ["protocol", "result"],
+            registry=registry,
+        )
+        self.duration = Histogram(
+            "asetik_poll_duration_seconds",
+            "Time one device's poll took, ingest included.",
+            ["protocol"],
+            buckets=(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0),
+            registry=registry,
+        )
+        self.round_seconds = Gauge(
+            "asetik_poll_round_duration_seconds", "Time the last poll round took.",
+            registry=registry,
+        )  # fmt: skip
+        self.round_end = Gauge(
+            "asetik_poll_round_end_timestamp_seconds", "When the last poll round ended.",
+            registry=registry,
+        )  # fmt: skip
+
+    def record(self, protocol: str, result: str, seconds: float | None) -> None:
+        self.results.labels(protocol, result).inc()
+        if seconds is not None:
+            self.duration.labels(protocol).observe(seconds)
+
+    def round_done(self, seconds: float) -> None:
+        self.round_seconds.set(seconds)
+        self.round_end.set_to_current_time()
 
 
 class FleetGauges(Collector):

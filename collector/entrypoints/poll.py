@@ -27,6 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from prometheus_client import start_http_server
+
+from collector.adapters.metrics import PollMetrics
 from collector.adapters.snmp.credentials import (
     AuthProtocol,
     Community,
@@ -51,7 +54,7 @@ from collector.bootstrap import (
     build_ssh_poller,
     secret_box,
 )
-from collector.config import CollectorConfig, ConfigError
+from collector.config import CollectorConfig, ConfigError, parse_listen
 from collector.services.enrolment import Caller
 from collector.services.polling import Deliver, PollOutcome, SnmpPoller
 from collector.services.ssh_polling import HOST_KEY_CHANGED, SshPoller, SshSite, SshTarget
@@ -71,6 +74,9 @@ def add_commands(commands: Any) -> None:
     poll.add_argument("--targets", type=Path, help="targets file (default DATA_DIR/targets.toml)")
     poll.add_argument("--once", action="store_true", help="one round, then exit")
     poll.add_argument("--concurrency", type=int, default=64, help="devices polled at once (64)")
+    poll.add_argument(
+        "--metrics-listen", metavar="HOST:PORT", help="serve the poll metrics here (default off)"
+    )
     poll.add_argument("--snmp", metavar="HOST[:PORT]", help="poll this one device (with --print)")
     poll.add_argument("--print", action="store_true", help="print the document, store nothing")
     poll.add_argument("--timeout", type=float, default=2.0, help="seconds per request (--snmp)")
@@ -126,8 +132,11 @@ def run_poll(config: CollectorConfig, args: argparse.Namespace) -> int:
     if not 1 <= args.concurrency <= 1024:
         raise ConfigError("--concurrency harus 1..1024")
     read_plan = _file_plan(config, args.targets)
-    services = build_services(config)
+    where = parse_listen(args.metrics_listen) if args.metrics_listen else None
+    services = build_services(config, register_gauges=False)
     try:
+        if where is not None:
+            start_http_server(where[1], where[0], registry=services.registry)
         return asyncio.run(
             _poll_rounds(config, services, read_plan or services.poll_targets.plan, args)
         )
@@ -204,11 +213,16 @@ async def _poll_rounds(
     ssh = build_ssh_poller(config, concurrency=min(args.concurrency, SSH_THREADS),
                            findings=services.poll_findings)  # fmt: skip
     deliver_for = functools.partial(_site_ingester, services)
+    metrics = PollMetrics(services.registry)
     while True:
         started = time.monotonic()
         snmp_outcomes, ssh_outcomes = await asyncio.gather(
             _poll_all(poller, plan, deliver_for), _poll_ssh(ssh, plan, deliver_for)
         )
+        for protocol, outcomes in (("snmp", snmp_outcomes), ("ssh", ssh_outcomes)):
+            for outcome in outcomes:
+                metrics.record(protocol, outcome.result, outcome.seconds)
+        metrics.round_done(time.monotonic() - started)
         counts = Counter(outcome.result for outcome in snmp_outcomes + ssh_outcomes)
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "tanpa target"
         line = f"putaran polling selesai dalam {time.monotonic() - started:.1f} s: {summary}"

@@ -10,7 +10,9 @@ ones are not retried on every cycle.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -65,6 +67,14 @@ class PollOutcome:
     credential: str | None = None
     asset_id: int | None = None
     message: str | None = None
+    seconds: float | None = None  # the poll's own time, not the wait for a free slot
+
+
+async def timed(attempt: Awaitable[PollOutcome]) -> PollOutcome:
+    """The outcome of ``attempt`` with the time it took."""
+    started = time.monotonic()
+    outcome = await attempt
+    return dataclasses.replace(outcome, seconds=time.monotonic() - started)
 
 
 class CredentialMemory:
@@ -116,16 +126,21 @@ class SnmpPoller:
         self, address: Address, credentials: Sequence[Credential], site: str, deliver: Deliver
     ) -> PollOutcome:
         async with self._slots:
-            try:
-                async with asyncio.timeout(self._budget):
-                    return await self._observe_and_deliver(address, credentials, site, deliver)
-            except TimeoutError:
-                return PollOutcome(address, "failed", message="melebihi batas waktu perangkat")
-            except SnmpError as exc:
-                return PollOutcome(address, "failed", message=str(exc))
-            except Exception as exc:  # one device's fault must not end the round
-                log.exception("%s:%s: poll failed", *address)
-                return PollOutcome(address, "failed", message=f"{type(exc).__name__}: {exc}"[:300])
+            return await timed(self._attempt(address, credentials, site, deliver))
+
+    async def _attempt(
+        self, address: Address, credentials: Sequence[Credential], site: str, deliver: Deliver
+    ) -> PollOutcome:
+        try:
+            async with asyncio.timeout(self._budget):
+                return await self._observe_and_deliver(address, credentials, site, deliver)
+        except TimeoutError:
+            return PollOutcome(address, "failed", message="melebihi batas waktu perangkat")
+        except SnmpError as exc:
+            return PollOutcome(address, "failed", message=str(exc))
+        except Exception as exc:  # one device's fault must not end the round
+            log.exception("%s:%s: poll failed", *address)
+            return PollOutcome(address, "failed", message=f"{type(exc).__name__}: {exc}"[:300])
 
     async def _observe_and_deliver(
         self, address: Address, credentials: Sequence[Credential], site: str, deliver: Deliver

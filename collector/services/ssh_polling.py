@@ -36,7 +36,7 @@ from collector.adapters.ssh.observe import SessionOutputs, Where, observe_output
 from collector.adapters.ssh.profile import SshProfile, SshProfileError, SshProfileRegistry
 from collector.adapters.ssh.session import SshAuthError, SshSessionError
 from collector.adapters.ssh.targets import AGENTLESS_LINUX, AUTODETECT
-from collector.services.polling import CredentialMemory, Deliver, PollOutcome
+from collector.services.polling import CredentialMemory, Deliver, PollOutcome, timed
 
 __all__ = [
     "AGENTLESS_LINUX", "AUTODETECT", "HOST_KEY_CHANGED", "CheckHostKey", "DetectDeviceType",
@@ -138,21 +138,24 @@ class SshPoller:
         return outcomes
 
     async def _poll_one(self, target: SshTarget, site: SshSite, deliver: Deliver) -> PollOutcome:
-        address = target.address
         async with self._slots:
-            try:
-                async with asyncio.timeout(self._budget):
-                    return await self._observe_and_deliver(target, site, deliver)
-            except TimeoutError:
-                return PollOutcome(address, "failed", message="melebihi batas waktu perangkat")
-            except HostKeyChangedError as exc:
-                await self._record_key_change(exc)
-                return PollOutcome(address, HOST_KEY_CHANGED, message=str(exc))
-            except (HostKeyError, SshSessionError, SshProfileError) as exc:
-                return PollOutcome(address, "failed", message=str(exc)[:300])
-            except Exception as exc:  # one device's fault must not end the round
-                log.exception("%s:%s: ssh poll failed", *address)
-                return PollOutcome(address, "failed", message=f"{type(exc).__name__}: {exc}"[:300])
+            return await timed(self._attempt(target, site, deliver))
+
+    async def _attempt(self, target: SshTarget, site: SshSite, deliver: Deliver) -> PollOutcome:
+        address = target.address
+        try:
+            async with asyncio.timeout(self._budget):
+                return await self._observe_and_deliver(target, site, deliver)
+        except TimeoutError:
+            return PollOutcome(address, "failed", message="melebihi batas waktu perangkat")
+        except HostKeyChangedError as exc:
+            await self._record_key_change(exc)
+            return PollOutcome(address, HOST_KEY_CHANGED, message=str(exc))
+        except (HostKeyError, SshSessionError, SshProfileError) as exc:
+            return PollOutcome(address, "failed", message=str(exc)[:300])
+        except Exception as exc:  # one device's fault must not end the round
+            log.exception("%s:%s: ssh poll failed", *address)
+            return PollOutcome(address, "failed", message=f"{type(exc).__name__}: {exc}"[:300])
 
     async def _observe_and_deliver(
         self, target: SshTarget, site: SshSite, deliver: Deliver

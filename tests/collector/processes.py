@@ -108,7 +108,8 @@ class CollectorProcess:
 
     # -- the CLI -----------------------------------------------------------------------------
 
-    def _argv(self, args: Sequence[str]) -> list[str]:
+    def argv(self, args: Sequence[str]) -> list[str]:
+        """The command line of ``asetik-collector`` with this collector's database and data."""
         return [str(COLLECTOR), "--db", self.db_url, "--data-dir", str(self.data_dir), *args]
 
     def cli(self, *args: str) -> str:
@@ -120,7 +121,7 @@ class CollectorProcess:
         started: list[subprocess.Popen[bytes]] = []
         try:
             started.extend(
-                subprocess.Popen(self._argv(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                subprocess.Popen(self.argv(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                 for args in commands
             )
             return [
@@ -134,7 +135,7 @@ class CollectorProcess:
 
     def cli_status(self, *args: str, timeout: float = CLI_TIMEOUT_S) -> tuple[int, str, str]:
         """Run one command that may fail: its exit status, stdout and stderr (logged too)."""
-        done = subprocess.run(self._argv(args), capture_output=True, timeout=timeout, check=False)
+        done = subprocess.run(self.argv(args), capture_output=True, timeout=timeout, check=False)
         with self.log_path.open("ab") as log:
             log.write(f"$ asetik-collector {' '.join(args)}\n".encode() + done.stdout + done.stderr)
         return done.returncode, done.stdout.decode(), done.stderr.decode()
@@ -161,7 +162,7 @@ class CollectorProcess:
         assert self.process is None, "collector already running"
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self._argv(["serve", "--listen", f"127.0.0.1:{self.port}", *self._tls_args()]),
+            self.argv(["serve", "--listen", f"127.0.0.1:{self.port}", *self._tls_args()]),
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )

@@ -4,7 +4,11 @@ ingests them through the one ingest path; a dead address costs a probe and store
 
 from __future__ import annotations
 
+import contextlib
 import json
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,7 +17,8 @@ from collector.bootstrap import build_services
 from collector.config import load_config
 from collector.services.register import AssetFilter, Page
 from collector.services.users import Role, Viewer
-from tests.collector.processes import CollectorProcess
+from tests.collector.processes import CollectorProcess, free_port
+from tests.collector.test_api_assets import samples
 from tests.snmp_peers import SnmpSim, free_udp_port
 
 pytestmark = [pytest.mark.peer, pytest.mark.slow]
@@ -124,3 +129,46 @@ def test_poll_without_a_targets_file_polls_what_the_api_stored(
         assert total == 1 and assets[0].serial == "VNB3J99999"
     finally:
         services.close()
+
+
+def test_a_polling_process_serves_its_own_metrics(
+    db_url: str, tmp_path: Path, snmpsim_corpus: SnmpSim, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``poll --metrics-listen``: devices polled by protocol and result, their durations and
+    the end of the last round, while the process keeps polling; no register gauges here."""
+    collector = CollectorProcess(db_url, tmp_path)
+    collector.cli("site", "create", "--code", "BBPOM-SBY", "--name", "BBPOM Surabaya")
+    collector.cli("site", "create", "--code", "PUSDATIN", "--name", "Pusat Data dan Informasi")
+    targets = _targets(collector, snmpsim_corpus, monkeypatch)
+    port = free_port()
+    argv = collector.argv(["poll", "--targets", str(targets), "--metrics-listen",
+                           f"127.0.0.1:{port}"])  # fmt: skip
+    with (tmp_path / "poll.log").open("wb") as log:
+        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        text = _first_round_metrics(f"http://127.0.0.1:{port}/metrics", process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert samples(text, "asetik_poll_total") == {
+        frozenset({("protocol", "snmp"), ("result", "ok")}): 2.0,
+        frozenset({("protocol", "snmp"), ("result", "dead")}): 1.0,
+    }
+    assert samples(text, "asetik_poll_duration_seconds_count") == {
+        frozenset({("protocol", "snmp")}): 3.0
+    }
+    assert samples(text, "asetik_poll_round_duration_seconds")[frozenset()] > 0
+    assert samples(text, "asetik_assets") == {}  # the collector's /metrics has those
+
+
+def _first_round_metrics(url: str, process: subprocess.Popen[bytes]) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"poll exited {process.returncode}"
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - loopback
+                text: str = answer.read().decode()
+            if samples(text, "asetik_poll_round_end_timestamp_seconds").get(frozenset()):
+                return text
+        time.sleep(0.2)
+    raise AssertionError("no poll round ended within 60 s")
