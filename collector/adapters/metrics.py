@@ -139,9 +139,16 @@ def _fleet_families(summary: FleetSummary) -> Iterator[Metric]:
         "When the least recently seen active asset of the site was last seen (Unix time).",
         labels=["site"],
     )
-    for site, seconds in sorted(summary.oldest_last_seen.items()):
-        oldest.add_metric([site], seconds)
+    newest = GaugeMetricFamily(
+        "asetik_site_newest_last_seen_timestamp_seconds",
+        "When any active asset of the site was last seen (Unix time): a site gone quiet.",
+        labels=["site"],
+    )
+    for site, (first, last) in sorted(summary.last_seen.items()):
+        oldest.add_metric([site], first)
+        newest.add_metric([site], last)
     yield oldest
+    yield newest
 
 
 def register_build_info(registry: CollectorRegistry, version: str) -> None:

@@ -28,6 +28,6 @@ class FleetSummary:
 
     assets: Mapping[tuple[str, str, str], int]  # (site, kind, status)
     stale: Mapping[tuple[str, str], int]  # (site, kind)
-    oldest_last_seen: Mapping[str, float]  # site → unix seconds
+    last_seen: Mapping[str, tuple[float, float]]  # site → (oldest, newest) in Unix seconds
     disks: Mapping[tuple[str, str], int]  # (site, health)
     open_tickets: Mapping[tuple[str, str, str, str], int]  # (site, rule, severity, status)

@@ -24,7 +24,7 @@ def read_fleet_summary(engine: Engine, now: datetime, stale: StaleAfter) -> Flee
         return FleetSummary(
             assets=_assets(connection),
             stale=_stale(connection, now, stale),
-            oldest_last_seen=_oldest_last_seen(connection),
+            last_seen=_last_seen_range(connection),
             disks=_disks(connection),
             open_tickets=_open_tickets(connection),
         )
@@ -53,14 +53,15 @@ def _stale(connection: Connection, now: datetime, stale: StaleAfter) -> dict[tup
     return {(site, kind): count for site, kind, count in rows}
 
 
-def _oldest_last_seen(connection: Connection) -> dict[str, float]:
+def _last_seen_range(connection: Connection) -> dict[str, tuple[float, float]]:
     rows = connection.execute(
-        select(SiteRow.code, func.min(AssetRow.last_seen))
+        select(SiteRow.code, func.min(AssetRow.last_seen), func.max(AssetRow.last_seen))
         .join(SiteRow, SiteRow.id == AssetRow.site_id)
         .where(AssetRow.status == AssetStatus.ACTIVE.value)
         .group_by(SiteRow.code)
     )
-    return {site: _aware(oldest).timestamp() for site, oldest in rows if oldest is not None}
+    return {site: (_aware(oldest).timestamp(), _aware(newest).timestamp())
+            for site, oldest, newest in rows if oldest is not None}  # fmt: skip
 
 
 def _aware(moment: datetime) -> datetime:

@@ -75,10 +75,14 @@ def test_the_register_in_aggregate(services: Services, clock: FixedClock) -> Non
         _label(site=SBY, rule="volume.full", severity="warning", status="new"): 1.0,
         _label(site=MDN, rule="printer.toner", severity="warning", status="new"): 1.0,
     }
-    ten_days_ago = (clock.now - timedelta(days=10)).timestamp()
+    ten_days_ago, now = (clock.now - timedelta(days=10)).timestamp(), clock.now.timestamp()
     assert samples(text, "asetik_site_oldest_last_seen_timestamp_seconds") == {
         _label(site=SBY): ten_days_ago,
         _label(site=MDN): ten_days_ago,
+    }
+    assert samples(text, "asetik_site_newest_last_seen_timestamp_seconds") == {
+        _label(site=SBY): now,
+        _label(site=MDN): now,
     }
     (info,) = samples(text, "asetik_build_info")
     assert dict(info)["version"]
