@@ -35,6 +35,7 @@ from collector.adapters.ssh.profile import PROFILES as SSH_PROFILES
 from collector.adapters.ssh.profile import load_ssh_profiles
 from collector.adapters.ssh.session import SshSessions
 from collector.config import CollectorConfig
+from collector.domain.kpis import WorkingDays
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.enrolment import Caller, EnrolmentService
@@ -43,6 +44,7 @@ from collector.services.poll_findings import PollFindingService
 from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
 from collector.services.register import RegisterQueries
+from collector.services.reports import ReportService, ReportSource
 from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
 from collector.services.tickets import TicketService
@@ -72,6 +74,7 @@ class Services:
     poll_targets: PollTargetService
     poll_findings: PollFindingService
     tickets: TicketService
+    reports: ReportService
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -101,10 +104,17 @@ def prepare_data_dir(config: CollectorConfig) -> None:
 
 
 def build_services(
-    config: CollectorConfig, clock: Clock = utc_now, *, check_schema: bool = True
+    config: CollectorConfig,
+    clock: Clock = utc_now,
+    *,
+    check_schema: bool = True,
+    report_source: ReportSource | None = None,
+    working_days: WorkingDays | None = None,
 ) -> Services:
     """Services over the configured database; refuses an outdated schema when asked to, and
-    a rules file it cannot use (RulesFileError)."""
+    a rules file it cannot use (RulesFileError). Reports need a source of maintenance records
+    and a working-day calendar; until the plans tables and the calendar are wired here, none
+    is passed in production and report requests are refused (503)."""
     prepare_data_dir(config)
     rules = load_rules(config.data_dir)
     engine = open_engine(config.db_url)
@@ -128,6 +138,7 @@ def build_services(
         poll_targets=PollTargetService(sessions, box, clock),
         poll_findings=PollFindingService(sessions, clock),
         tickets=TicketService(sessions, clock, rules),
+        reports=ReportService(report_source, working_days, clock),
     )
 
 

@@ -43,7 +43,7 @@ from collector.domain.maintenance_records import (
     WorkOrder,
     WorkStatus,
 )
-from collector.domain.periods import parse_period
+from collector.domain.periods import Period, parse_period
 from collector.domain.register import AssetKind, Kondisi
 
 DAYS_OFF = frozenset({date(2026, 8, 17), date(2026, 8, 18)})
@@ -183,3 +183,19 @@ def long_records(orders: int) -> MaintenanceRecords:
         identifications=base.identifications, assets=base.assets, head=base.head,
         executor=base.executor, evaluation=base.evaluation,
     )  # fmt: skip
+
+
+class FakeReportSource:
+    """A :class:`collector.services.reports.ReportSource` over hand-built records: a known site
+    gets its records for their own period and nothing (but the site) for any other."""
+
+    def __init__(self, *records: MaintenanceRecords) -> None:
+        self._sites = {found.site.code: found for found in records}
+        self.asked: list[tuple[str, str]] = []
+
+    def maintenance_records(self, site_code: str, period: Period) -> MaintenanceRecords | None:
+        self.asked.append((site_code, period.code))
+        found = self._sites.get(site_code)
+        if found is None or found.period == period:
+            return found
+        return MaintenanceRecords(site=found.site, period=period)
