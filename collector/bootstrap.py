@@ -36,6 +36,7 @@ from collector.adapters.ssh.profile import load_ssh_profiles
 from collector.adapters.ssh.session import SshSessions
 from collector.config import CollectorConfig
 from collector.domain.fleet import StaleAfter
+from collector.domain.kpis import WorkingDays
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.enrolment import Caller, EnrolmentService
@@ -45,6 +46,7 @@ from collector.services.poll_findings import PollFindingService
 from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
 from collector.services.register import RegisterQueries
+from collector.services.reports import ReportService, ReportSource
 from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
 from collector.services.tickets import TicketService
@@ -75,6 +77,7 @@ class Services:
     poll_findings: PollFindingService
     tickets: TicketService
     gauge_leadership: Leadership
+    reports: ReportService
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -110,10 +113,14 @@ def build_services(
     *,
     check_schema: bool = True,
     register_gauges: bool = True,
+    report_source: ReportSource | None = None,
+    working_days: WorkingDays | None = None,
 ) -> Services:
     """Services over the configured database; refuses an outdated schema when asked to, and
     a rules file it cannot use (RulesFileError). ``register_gauges`` puts the register's
-    aggregates on the metrics registry (``serve`` does; the poll process has its own)."""
+    aggregates on the metrics registry (``serve`` does; the poll process has its own).
+    Reports need a source of maintenance records and a working-day calendar; until the plans
+    tables and the calendar are wired here, none is passed and report requests get a 503."""
     prepare_data_dir(config)
     rules = load_rules(config.data_dir)
     engine = open_engine(config.db_url)
@@ -143,6 +150,7 @@ def build_services(
         poll_findings=PollFindingService(sessions, clock),
         tickets=TicketService(sessions, clock, rules),
         gauge_leadership=leadership,
+        reports=ReportService(report_source, working_days, clock),
     )
 
 

@@ -26,3 +26,13 @@ def tanggal(day: date) -> str:
 def english_date(day: date) -> str:
     """The date in English, day first: "11 July 2026"."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def nama_bulan(month: int) -> str:
+    """The month's Indonesian name: ``nama_bulan(7)`` is "Juli"."""
+    return _BULAN[month - 1]
+
+
+def english_month(month: int) -> str:
+    """The month's English name: ``english_month(7)`` is "July"."""
+    return _MONTHS[month - 1]

@@ -36,6 +36,8 @@ from collector.entrypoints.poll import (
     run_poll,
     run_secret_seal,
 )
+from collector.entrypoints.reports import add_commands as add_report_commands
+from collector.entrypoints.reports import write_report
 from collector.errors import Refused, RegisterError
 from collector.services.register import AssetFilter
 from collector.services.register_io import export_assets, import_bmn
@@ -114,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     add_poll_commands(commands)
     add_explain_smart(commands)
     add_eol_commands(commands)
+    add_report_commands(commands)
     return parser  # fmt: skip
 
 
@@ -280,6 +283,8 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("ssh", "findings"): run_list_findings,
     ("explain-smart", None): run_explain_smart,
     ("eol", "refresh"): run_eol_refresh,
+    ("report", "maintenance"): _with_services(write_report),
+    ("report", "evaluation"): _with_services(write_report),
 }
 
 

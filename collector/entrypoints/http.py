@@ -34,6 +34,7 @@ from collector.services.register_io import (
     export_assets,
     import_bmn,
 )
+from collector.services.reports import ReportRequest
 from collector.services.ticket_queries import TicketFilter
 from collector.services.users import Viewer
 
@@ -449,6 +450,19 @@ async def ticket_actions(request: web.Request) -> web.Response:
     return _json({"ids": moved, "action": body.get("action")})
 
 
+async def get_report(request: web.Request) -> web.Response:
+    """An SOP report as a file download (PDF, XLSX or CSV)."""
+    viewer = await _viewer(request)
+    query = request.query
+    wanted = ReportRequest(request.match_info["kind"], query.get("site", ""),
+                           query.get("period", ""), query.get("format", "pdf"),
+                           query.get("language"))  # fmt: skip
+    report = await _call(request.app[SERVICES].reports.render, viewer, wanted)
+    disposition = f'attachment; filename="{report.filename}"'
+    return web.Response(body=report.body, headers={"Content-Type": report.media_type,
+                                                   "Content-Disposition": disposition})  # fmt: skip
+
+
 def build_app(services: Services) -> web.Application:
     """The aiohttp application over ready services (the caller owns their lifetime)."""
     # The body stays compressed until decode_document inflates it under its own limit, so a
@@ -486,4 +500,5 @@ def build_app(services: Services) -> web.Application:
     app.router.add_post("/api/v1/tickets/actions", ticket_actions)
     app.router.add_get("/api/v1/tickets/{ticket_id}", get_ticket)
     app.router.add_patch("/api/v1/tickets/{ticket_id}", patch_ticket)
+    app.router.add_get("/api/v1/reports/{kind}", get_report)
     return app

@@ -123,6 +123,7 @@ def openapi_document() -> dict[str, Any]:
             **_ssh_paths(errors),
             **_finding_paths(errors),
             **_ticket_paths(errors),
+            **_report_paths(errors),
         },
     }  # fmt: skip
 
@@ -227,6 +228,33 @@ def _ticket_paths(errors: dict[str, Any]) -> dict[str, Any]:
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/TicketPatch"}}}},
             "responses": {"200": {"description": "the ticket"}, **errors, "403": _ERROR}}},
+    }  # fmt: skip
+
+
+def _report_paths(errors: dict[str, Any]) -> dict[str, Any]:
+    files = {
+        media: {"schema": {"type": "string", "format": "binary"}}
+        for media in (
+            "application/pdf",
+            "text/csv",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    }
+    return {
+        "/api/v1/reports/{kind}": {"get": {
+            "summary": "An SOP report for a site and period: kind maintenance (Laporan "
+                       "Pemeliharaan TIK) or evaluation (Hasil Monitoring dan Evaluasi "
+                       "Pemeliharaan TIK), within the caller's site",
+            "security": [{"bearer": []}],
+            "parameters": [
+                _path("kind"),
+                {**_query("site", "site code"), "required": True},
+                {**_query("period", "2026, 2026-H2, 2026-Q3 or 2026-07"), "required": True},
+                _query("format", "pdf (default), xlsx or csv"),
+                _query("language", "id (default) or en"),
+            ],
+            "responses": {"200": {"description": "the report file", "content": files},
+                          **errors, "503": _ERROR}}},
     }  # fmt: skip
 
 

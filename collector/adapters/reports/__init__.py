@@ -1,0 +1,1 @@
+"""The SOP reports rendered: Jinja2 HTML templates → PDF (WeasyPrint), XLSX (openpyxl), CSV."""
