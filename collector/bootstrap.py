@@ -47,6 +47,7 @@ from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
 from collector.services.tickets import TicketService
 from collector.services.users import UserService
+from collector.services.workday_calendar import CalendarService
 
 Clock = Callable[[], datetime]
 
@@ -72,6 +73,7 @@ class Services:
     poll_targets: PollTargetService
     poll_findings: PollFindingService
     tickets: TicketService
+    calendar: CalendarService
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -128,6 +130,7 @@ def build_services(
         poll_targets=PollTargetService(sessions, box, clock),
         poll_findings=PollFindingService(sessions, clock),
         tickets=TicketService(sessions, clock, rules),
+        calendar=CalendarService(sessions, clock),
     )
 
 

@@ -25,6 +25,8 @@ from collector.adapters.sealing import SealError
 from collector.adapters.snmp.targets import TargetsError
 from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
+from collector.entrypoints.calendar_commands import add_commands as add_calendar_commands
+from collector.entrypoints.calendar_commands import calendar_override, calendar_show
 from collector.entrypoints.eol import add_commands as add_eol_commands
 from collector.entrypoints.eol import run_eol_refresh
 from collector.entrypoints.explain_smart import add_command as add_explain_smart
@@ -114,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     add_poll_commands(commands)
     add_explain_smart(commands)
     add_eol_commands(commands)
+    add_calendar_commands(commands)
     return parser  # fmt: skip
 
 
@@ -280,6 +283,8 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("ssh", "findings"): run_list_findings,
     ("explain-smart", None): run_explain_smart,
     ("eol", "refresh"): run_eol_refresh,
+    ("calendar", "show"): _with_services(calendar_show),
+    ("calendar", "override"): _with_services(calendar_override),
 }
 
 
