@@ -39,9 +39,11 @@ from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.enrolment import Caller, EnrolmentService
 from collector.services.ingest import NOT_SECTIONS, IngestResult, IngestService
+from collector.services.plans import PlanService
 from collector.services.poll_findings import PollFindingService
 from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
+from collector.services.preventive_templates import load_templates
 from collector.services.register import RegisterQueries
 from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
@@ -74,6 +76,7 @@ class Services:
     poll_findings: PollFindingService
     tickets: TicketService
     calendar: CalendarService
+    plans: PlanService
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -109,6 +112,7 @@ def build_services(
     a rules file it cannot use (RulesFileError)."""
     prepare_data_dir(config)
     rules = load_rules(config.data_dir)
+    templates = load_templates(config.data_dir)
     engine = open_engine(config.db_url)
     if check_schema:
         require_current(engine)
@@ -131,6 +135,7 @@ def build_services(
         poll_findings=PollFindingService(sessions, clock),
         tickets=TicketService(sessions, clock, rules),
         calendar=CalendarService(sessions, clock),
+        plans=PlanService(sessions, clock, templates),
     )
 
 
