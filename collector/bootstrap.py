@@ -49,6 +49,7 @@ from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
 from collector.services.tickets import TicketService
 from collector.services.users import UserService
+from collector.services.work_orders import WorkOrderService
 from collector.services.workday_calendar import CalendarService
 
 Clock = Callable[[], datetime]
@@ -77,6 +78,7 @@ class Services:
     tickets: TicketService
     calendar: CalendarService
     plans: PlanService
+    work_orders: WorkOrderService
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -120,6 +122,13 @@ def build_services(
     registry = CollectorRegistry()
     registry.register(RegisterGauges(lambda: _asset_counts(engine)))
     box = functools.cache(functools.partial(secret_box, config))  # the key file: on first use
+    work_orders = WorkOrderService(sessions, clock)
+    plans = PlanService(
+        sessions,
+        clock,
+        templates,
+        on_activate=lambda plan_id: work_orders.generate(plan_id=plan_id),
+    )
     return Services(
         engine=engine,
         sessions=sessions,
@@ -135,7 +144,8 @@ def build_services(
         poll_findings=PollFindingService(sessions, clock),
         tickets=TicketService(sessions, clock, rules),
         calendar=CalendarService(sessions, clock),
-        plans=PlanService(sessions, clock, templates),
+        plans=plans,
+        work_orders=work_orders,
     )
 
 

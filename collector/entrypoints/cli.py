@@ -31,6 +31,8 @@ from collector.entrypoints.eol import add_commands as add_eol_commands
 from collector.entrypoints.eol import run_eol_refresh
 from collector.entrypoints.explain_smart import add_command as add_explain_smart
 from collector.entrypoints.explain_smart import run_explain_smart
+from collector.entrypoints.plan_commands import add_commands as add_plan_commands
+from collector.entrypoints.plan_commands import plan_generate
 from collector.entrypoints.poll import add_commands as add_poll_commands
 from collector.entrypoints.poll import (
     run_accept_key,
@@ -113,10 +115,14 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="re-run the maintenance rules, update tickets")
     evaluate.add_argument("--site", help="only this site's assets")
     evaluate.add_argument("--asset", type=int, help="only this asset (id)")
-    add_poll_commands(commands)
-    add_explain_smart(commands)
-    add_eol_commands(commands)
-    add_calendar_commands(commands)
+    for add_more in (
+        add_poll_commands,
+        add_explain_smart,
+        add_eol_commands,
+        add_calendar_commands,
+        add_plan_commands,
+    ):
+        add_more(commands)
     return parser  # fmt: skip
 
 
@@ -285,6 +291,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("eol", "refresh"): run_eol_refresh,
     ("calendar", "show"): _with_services(calendar_show),
     ("calendar", "override"): _with_services(calendar_override),
+    ("plan", "generate"): _with_services(plan_generate),
 }
 
 
