@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,10 +50,13 @@ from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
 from collector.services.tickets import TicketService
 from collector.services.users import UserService
+from collector.services.work_execution import ExecutionService
 from collector.services.work_orders import WorkOrderService
+from collector.services.work_verification import WorkVerification
 from collector.services.workday_calendar import CalendarService
 
 Clock = Callable[[], datetime]
+log = logging.getLogger("asetik.collector")
 
 
 def utc_now() -> datetime:
@@ -79,6 +83,8 @@ class Services:
     calendar: CalendarService
     plans: PlanService
     work_orders: WorkOrderService
+    executions: ExecutionService
+    verification: WorkVerification
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -87,8 +93,17 @@ class Services:
         the asset's tickets up to date when the observation changed something."""
         result = self.ingest.ingest(document, caller, size)
         sent = {k: v for k, v in document.items() if k not in NOT_SECTIONS}
-        self.tickets.after_ingest(result, sent)
+        if self.tickets.after_ingest(result, sent) is not None:
+            self._verify([result.asset_id])
         return result
+
+    def _verify(self, asset_ids: list[int]) -> None:
+        """Finished tickets of an asset just inventoried and evaluated: confirmed or reopened
+        (the ingest is committed: a fault here is logged, never raised)."""
+        try:
+            self.verification.after_evaluation(asset_ids)
+        except Exception:
+            log.exception("konfirmasi pemeliharaan gagal untuk aset %s", asset_ids)
 
     def database_ok(self) -> bool:
         try:
@@ -146,6 +161,8 @@ def build_services(
         calendar=CalendarService(sessions, clock),
         plans=plans,
         work_orders=work_orders,
+        executions=ExecutionService(sessions, clock),
+        verification=WorkVerification(sessions, clock),
     )
 
 

@@ -269,7 +269,11 @@ def _db_prune(services: Services, args: argparse.Namespace) -> None:
 def _evaluate(services: Services, args: argparse.Namespace) -> None:
     started = time.perf_counter()
     counts = services.tickets.evaluate_scope(args.site, args.asset)
-    print(f"{counts_line(counts)} ({time.perf_counter() - started:.1f} detik)")
+    closed, reopened = services.verification.after_evaluation(
+        None if args.asset is None else [args.asset], args.site
+    )
+    print(f"{counts_line(counts)}, pemeliharaan dikonfirmasi {closed}, "
+          f"dibuka lagi {reopened} ({time.perf_counter() - started:.1f} detik)")  # fmt: skip
 
 
 COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Namespace], int]] = {
