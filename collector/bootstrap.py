@@ -38,6 +38,7 @@ from collector.adapters.ssh.session import SshSessions
 from collector.config import CollectorConfig
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
+from collector.services.attachments import AttachmentStore
 from collector.services.enrolment import Caller, EnrolmentService
 from collector.services.ingest import NOT_SECTIONS, IngestResult, IngestService
 from collector.services.plans import PlanService
@@ -85,6 +86,7 @@ class Services:
     work_orders: WorkOrderService
     executions: ExecutionService
     verification: WorkVerification
+    attachments: AttachmentStore
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -163,6 +165,9 @@ def build_services(
         work_orders=work_orders,
         executions=ExecutionService(sessions, clock),
         verification=WorkVerification(sessions, clock),
+        attachments=AttachmentStore(
+            sessions, clock, config.data_dir / "attachments", config.max_attachment_bytes
+        ),
     )
 
 

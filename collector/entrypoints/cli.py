@@ -48,6 +48,7 @@ from collector.services.tickets import counts_line
 from collector.services.users import Role, Viewer
 
 log = logging.getLogger("asetik.collector")
+WORK_ORDER_INTERVAL = 6 * 3600.0  # serve makes the work orders due ahead this often (seconds)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -168,7 +169,7 @@ def _serve_one(config: CollectorConfig, reuse_port: bool) -> None:
     from collector.entrypoints.http import build_app  # noqa: PLC0415
 
     services = build_services(config)
-    app = build_app(services)
+    app = build_app(services, work_order_interval=WORK_ORDER_INTERVAL)
 
     async def close(_app: web.Application) -> None:
         services.close()

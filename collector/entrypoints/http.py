@@ -432,8 +432,9 @@ async def ticket_actions(request: web.Request) -> web.Response:
     return _json({"ids": moved, "action": body.get("action")})
 
 
-def build_app(services: Services) -> web.Application:
-    """The aiohttp application over ready services (the caller owns their lifetime)."""
+def build_app(services: Services, *, work_order_interval: float | None = None) -> web.Application:
+    """The aiohttp application over ready services (the caller owns their lifetime); with
+    ``work_order_interval`` (seconds) it also generates work orders in the background."""
     # The body stays compressed until decode_document inflates it under its own limit, so a
     # gzip bomb is stopped while inflating; client_max_size caps the bytes on the wire.
     app = web.Application(
@@ -468,4 +469,12 @@ def build_app(services: Services) -> web.Application:
     app.router.add_get("/api/v1/tickets", list_tickets)
     app.router.add_post("/api/v1/tickets/actions", ticket_actions)
     app.router.add_get("/api/v1/tickets/{ticket_id}", get_ticket)
+    from collector.entrypoints.plan_routes import (  # noqa: PLC0415 - it imports this module
+        add_plan_routes,
+        generate_in_background,
+    )
+
+    add_plan_routes(app)
+    if work_order_interval is not None:
+        app.cleanup_ctx.append(generate_in_background(work_order_interval))
     return app

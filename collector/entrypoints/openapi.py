@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from collector.entrypoints.plan_openapi import plan_paths, plan_schemas
+
 _ERROR = {
     "description": "Refused; nothing changed",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -123,6 +125,7 @@ def openapi_document() -> dict[str, Any]:
             **_ssh_paths(errors),
             **_finding_paths(errors),
             **_ticket_paths(errors),
+            **plan_paths(errors),
         },
     }  # fmt: skip
 
@@ -239,6 +242,7 @@ def _components() -> dict[str, Any]:
                 "reason": {"type": "string", "description": "reject: the reason (required)"},
                 "into": {"type": "integer", "description": "merge: the ticket merged into"},
                 "pic": {"type": "string", "description": "assign: the person in charge"}}},
+            **plan_schemas(),
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                 "type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
