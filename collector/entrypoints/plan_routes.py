@@ -15,6 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import BodyPartReader, web
 
@@ -153,9 +154,13 @@ async def download_attachment(request: web.Request) -> web.StreamResponse:
     store = request.app[SERVICES].attachments
     path, view = await _call(store.file_of, viewer, _id(request, "work_order_id"),
                              _id(request, "attachment_id"))  # fmt: skip
-    return web.FileResponse(path, headers={
-        "Content-Type": view.media_type,
-        "Content-Disposition": f'attachment; filename="{view.file_name}"'})  # fmt: skip
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": view.media_type,
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(view.file_name)}",
+        },
+    )
 
 
 def add_plan_routes(app: web.Application) -> None:

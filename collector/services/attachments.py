@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 import filetype
 from sqlalchemy import select
@@ -119,7 +120,8 @@ class AttachmentStore:
     def save(self, viewer: Viewer, work_order_id: int, upload: Upload, file_name: str
              ) -> AttachmentView:  # fmt: skip
         """Move the finished upload into the store and record it."""
-        name = _UNSAFE.sub("_", Path(file_name.replace("\\", "/")).name)[:200] or "lampiran"
+        plain = unquote(file_name).replace("\\", "/")  # clients percent-encode the name
+        name = _UNSAFE.sub("_", Path(plain).name)[:200] or "lampiran"
         stored = Path(upload.sha256[:2]) / f"{upload.sha256}.{ALLOWED[upload.media_type]}"
         target = self.folder / stored
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
