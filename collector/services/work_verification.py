@@ -39,25 +39,39 @@ class WorkVerification:
         """Decide every done ticket of the assets (of the site; all when None) whose asset was
         inventoried since the work; (closed, reopened). Call it only after evaluating those
         assets."""
-        done_at = (select(TicketEventRow.ticket_id, func.max(TicketEventRow.at).label("at"))
-                   .where(TicketEventRow.to_status == Status.DONE.value)
-                   .group_by(TicketEventRow.ticket_id).subquery())  # fmt: skip
-        query = (select(TicketRow, done_at.c.at)
-                 .join(done_at, done_at.c.ticket_id == TicketRow.id)
-                 .join(AssetRow, AssetRow.id == TicketRow.asset_id)
-                 .where(TicketRow.status == Status.DONE.value, AssetRow.last_seen > done_at.c.at)
-                 .with_for_update(of=TicketRow))  # fmt: skip
+        query = select(TicketRow.id).where(TicketRow.status == Status.DONE.value)
         if asset_ids is not None:
             query = query.where(TicketRow.asset_id.in_(list(asset_ids)))
         if site is not None:
-            query = query.join(SiteRow, SiteRow.id == AssetRow.site_id).where(
-                SiteRow.code == site.upper()
+            query = (
+                query.join(AssetRow, AssetRow.id == TicketRow.asset_id)
+                .join(SiteRow, SiteRow.id == AssetRow.site_id)
+                .where(SiteRow.code == site.upper())
             )
         closed = reopened = 0
         now = self._clock()
         with self._sessions.begin() as session:
-            for ticket, finished in session.execute(query):
-                if ticket.last_seen > finished:
+            done = list(session.scalars(query))  # few: most assets have none
+            if not done:
+                return 0, 0
+            finished = (
+                select(TicketEventRow.ticket_id, func.max(TicketEventRow.at).label("at"))
+                .where(
+                    TicketEventRow.ticket_id.in_(done),
+                    TicketEventRow.to_status == Status.DONE.value,
+                )
+                .group_by(TicketEventRow.ticket_id)
+                .subquery()
+            )
+            found = session.execute(
+                select(TicketRow, finished.c.at)
+                .join(finished, finished.c.ticket_id == TicketRow.id)
+                .join(AssetRow, AssetRow.id == TicketRow.asset_id)
+                .where(TicketRow.status == Status.DONE.value, AssetRow.last_seen > finished.c.at)
+                .with_for_update(of=TicketRow)
+            )
+            for ticket, done_at in found:
+                if ticket.last_seen > done_at:
                     _reopen(session, ticket, now)
                     reopened += 1
                 else:
