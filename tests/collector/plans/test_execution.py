@@ -190,7 +190,7 @@ def test_roles_scope_and_states_guard_execution(services: Services) -> None:
     assert (closed.value.status, closed.value.code) == (409, "plan_not_active")
 
 
-def test_evaluate_cli_decides_after_an_inventory_that_changed_nothing(
+def test_evaluate_decides_after_an_inventory_that_changed_nothing(
     services: Services, clock: FixedClock
 ) -> None:
     services, sent, order_id, _ = _inventoried_and_planned(services)
@@ -201,7 +201,7 @@ def test_evaluate_cli_decides_after_an_inventory_that_changed_nothing(
     again = services.ingest_observation(renewed(sent["doc"], clock.now), caller, 9000)
     assert not again.sections_changed  # the same inventory: not evaluated, no verdict yet
     assert tickets_of(services, again.asset_id)[0]["status"] == "done"
-    services.tickets.evaluate_scope()  # what `asetik-collector evaluate` runs, then:
+    services.tickets.evaluate_scope()  # what `asetik-collector evaluate` runs, and then:
     assert services.verification.after_evaluation(None, "BBPOM-MDN") == (0, 0)  # other site
     assert services.verification.after_evaluation(None, "BBPOM-SBY") == (0, 1)
     assert tickets_of(services, again.asset_id)[0]["status"] == "approved"
