@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,10 +82,11 @@ class WorkOrderService:
                 return 0
             first = min(item.starts_on for item, _ in items)
             workdays = calendar_in(session, range(first.year - 1, last.year + 2))
+            done = _latest(session, plan_id)
             rows = [
                 row
                 for item, ends_on in items
-                for row in _orders(item, min(last, ends_on), workdays)
+                for row in _orders(item, min(last, ends_on), workdays, after=done.get(item.id))
             ]
             return _insert_new(session.connection(), rows, self._clock())
 
@@ -123,13 +124,33 @@ class WorkOrderService:
         return self.generate(horizon_days)
 
 
-def _orders(item: PlanItemRow, last: date, workdays: WorkCalendar) -> list[dict[str, Any]]:
+def _latest(session: Session, plan_id: int | None) -> dict[int, date]:
+    """The latest occurrence that has a work order, by item of the active plans: an earlier
+    run considered every occurrence up to it, so only later ones are sent again (the unique
+    constraint stays what keeps concurrent runs from doubling)."""
+    query = (
+        select(WorkOrderRow.item_id, func.max(WorkOrderRow.occurs_on))
+        .join(PlanItemRow, PlanItemRow.id == WorkOrderRow.item_id)
+        .join(PlanRow, PlanRow.id == PlanItemRow.plan_id)
+        .where(PlanRow.state.in_([s.value for s in GENERATING]))
+        .group_by(WorkOrderRow.item_id)
+    )
+    if plan_id is not None:
+        query = query.where(PlanRow.id == plan_id)
+    return {row[0]: row[1] for row in session.execute(query)}
+
+
+def _orders(
+    item: PlanItemRow, last: date, workdays: WorkCalendar, *, after: date | None
+) -> list[dict[str, Any]]:
     schedule = Schedule(
         item.starts_on, item.every, Unit(item.unit) if item.unit else None, item.repeat_until
     )
     policy = NonWorkingDay(item.on_non_working)
     rows = []
     for occurs_on in schedule.occurrences(last):
+        if after is not None and occurs_on <= after:
+            continue
         due = due_date(occurs_on, policy, workdays)
         if due is not None:
             rows.append({"item_id": item.id, "occurs_on": occurs_on, "due_on": due})
