@@ -21,6 +21,7 @@ from collector.bootstrap import Services
 from collector.entrypoints.http import build_app
 from collector.services.attachments import AttachmentStore
 from tests.collector.conftest import FixedClock
+from tests.collector.plans.setup import PLANNER as PLANNER_VIEW
 from tests.collector.plans.setup import Fleet, approved_fleet
 from tests.collector.test_api_assets import Answer, call
 
@@ -242,3 +243,35 @@ def test_work_orders_of_another_site_are_not_listed(
     assert len(call(services, "GET", f"{PLANS}/work-orders", tokens["budi"]).json()["items"]) == 1
     assert call(services, "GET", f"{PLANS}/work-orders", tokens["upt"]).json()["items"] == []
     assert call(services, "GET", PLANS, tokens["upt"]).json()["items"] == []
+
+
+def test_serve_generates_work_orders_in_the_background(services: Services) -> None:
+    fleet = approved_fleet(services)
+    tokens = _tokens(services)
+    services.plans.on_activate = None  # nothing made at activation: the server must do it
+    _active_plan_without_orders(services, tokens, fleet)
+
+    async def serve_briefly() -> int:
+        app = build_app(services, work_order_interval=3600)
+        async with TestClient(TestServer(app)) as client:
+            for _ in range(100):
+                async with client.get(
+                    f"{PLANS}/work-orders", headers={"Authorization": f"Bearer {tokens['budi']}"}
+                ) as got:
+                    found = len((await got.json())["items"])
+                if found:
+                    return found
+                await asyncio.sleep(0.05)
+        return 0
+
+    assert asyncio.run(serve_briefly()) == 1
+
+
+def _active_plan_without_orders(services: Services, tokens: dict[str, str], fleet: Fleet) -> None:
+    made = _post(services, PLANS, tokens["budi"],
+                 {"site": "BBPOM-SBY", "period": "2026-Q4", "title": "x"}).json()  # fmt: skip
+    _post(services, f"{PLANS}/{made['id']}/items", tokens["budi"],
+          {**TERMS, "asset_ids": [fleet.ups], "maintenance": "test_ups_battery"})  # fmt: skip
+    for move in ("submit", "approve", "activate"):
+        _post(services, f"{PLANS}/{made['id']}/transitions", tokens["budi"], {"move": move})
+    assert services.work_orders.list_orders(PLANNER_VIEW, {}) == []
