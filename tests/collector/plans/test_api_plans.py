@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -127,6 +128,9 @@ def test_a_plan_through_the_api_from_ticket_to_evidence(
     assert sent.status == 201, sent.text
     stored = sent.json()
     assert (stored["media_type"], stored["size_bytes"]) == ("image/png", len(PNG))
+    assert stored["sha256"] == hashlib.sha256(PNG).hexdigest()
+    kept = services.attachments.folder / stored["sha256"][:2] / f"{stored['sha256']}.png"
+    assert kept.read_bytes() == PNG
     assert stored["file_name"] == "bukti servis.png"
     pdf = _upload(services, f"{PLANS}/work-orders/{order_id}/attachments", tokens["rina"], PDF,
                   name="laporan-vendor.bin", content_type="application/octet-stream")  # fmt: skip
