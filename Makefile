@@ -12,6 +12,7 @@ BENCH_ARGS_COLLECTOR ?=
 BENCH_ARGS_SNMP ?=
 BENCH_ARGS_SSH ?=
 BENCH_ARGS_RULES ?=
+BENCH_ARGS_PLANS ?=
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.asetik-installed
@@ -32,7 +33,8 @@ help:
 	@echo "make bench       agent vs fusioninventory (BENCH_ARGS), collector ingest (BENCH_ARGS_COLLECTOR),"
 	@echo "                 SNMP poller vs net-snmp and a 2,000-device fleet (BENCH_ARGS_SNMP),"
 	@echo "                 SSH poller on replayed devices and agentless Linux (BENCH_ARGS_SSH),"
-	@echo "                 rules evaluated into tickets over 20,000 assets (BENCH_ARGS_RULES)"
+	@echo "                 rules evaluated into tickets over 20,000 assets (BENCH_ARGS_RULES),"
+	@echo "                 work orders of preventive plans over 20,000 assets (BENCH_ARGS_PLANS)"
 	@echo "make clean       remove generated files; make distclean also removes $(VENV)"
 
 $(BIN)/python:
@@ -74,6 +76,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_snmp $(BENCH_ARGS_SNMP)
 	$(BIN)/python -m tests.bench.bench_ssh $(BENCH_ARGS_SSH)
 	$(BIN)/python -m tests.bench.bench_rules $(BENCH_ARGS_RULES)
+	$(BIN)/python -m tests.bench.bench_plans $(BENCH_ARGS_PLANS)
 
 clean:
 	rm -rf var build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

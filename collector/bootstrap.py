@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,20 +40,28 @@ from collector.domain.fleet import StaleAfter
 from collector.domain.kpis import WorkingDays
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
+from collector.services.attachments import AttachmentStore
 from collector.services.enrolment import Caller, EnrolmentService
 from collector.services.fleet_summary import read_fleet_summary
 from collector.services.ingest import NOT_SECTIONS, IngestResult, IngestService
+from collector.services.plans import PlanService
 from collector.services.poll_findings import PollFindingService
 from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
+from collector.services.preventive_templates import load_templates
 from collector.services.register import RegisterQueries
 from collector.services.reports import ReportService, ReportSource
 from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
 from collector.services.tickets import TicketService
 from collector.services.users import UserService
+from collector.services.work_execution import ExecutionService
+from collector.services.work_orders import WorkOrderService
+from collector.services.work_verification import WorkVerification
+from collector.services.workday_calendar import CalendarService
 
 Clock = Callable[[], datetime]
+log = logging.getLogger("asetik.collector")
 
 
 def utc_now() -> datetime:
@@ -78,6 +87,12 @@ class Services:
     tickets: TicketService
     gauge_leadership: Leadership
     reports: ReportService
+    calendar: CalendarService
+    plans: PlanService
+    work_orders: WorkOrderService
+    executions: ExecutionService
+    verification: WorkVerification
+    attachments: AttachmentStore
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -86,8 +101,17 @@ class Services:
         the asset's tickets up to date when the observation changed something."""
         result = self.ingest.ingest(document, caller, size)
         sent = {k: v for k, v in document.items() if k not in NOT_SECTIONS}
-        self.tickets.after_ingest(result, sent)
+        if self.tickets.after_ingest(result, sent) is not None:
+            self._verify([result.asset_id])
         return result
+
+    def _verify(self, asset_ids: list[int]) -> None:
+        """Finished tickets of an asset just inventoried and evaluated: confirmed or reopened
+        (the ingest is committed: a fault here is logged, never raised)."""
+        try:
+            self.verification.after_evaluation(asset_ids)
+        except Exception:
+            log.exception("konfirmasi pemeliharaan gagal untuk aset %s", asset_ids)
 
     def database_ok(self) -> bool:
         try:
@@ -123,6 +147,7 @@ def build_services(
     tables and the calendar are wired here, none is passed and report requests get a 503."""
     prepare_data_dir(config)
     rules = load_rules(config.data_dir)
+    templates = load_templates(config.data_dir)
     engine = open_engine(config.db_url)
     if check_schema:
         require_current(engine)
@@ -135,6 +160,13 @@ def build_services(
         registry.register(FleetGauges(lambda: read_fleet_summary(engine, clock(), stale),
                                       leadership.leads))  # fmt: skip
     box = functools.cache(functools.partial(secret_box, config))  # the key file: on first use
+    work_orders = WorkOrderService(sessions, clock)
+    plans = PlanService(
+        sessions,
+        clock,
+        templates,
+        on_activate=lambda plan_id: work_orders.generate(plan_id=plan_id),
+    )
     return Services(
         engine=engine,
         sessions=sessions,
@@ -151,6 +183,14 @@ def build_services(
         tickets=TicketService(sessions, clock, rules),
         gauge_leadership=leadership,
         reports=ReportService(report_source, working_days, clock),
+        calendar=CalendarService(sessions, clock),
+        plans=plans,
+        work_orders=work_orders,
+        executions=ExecutionService(sessions, clock),
+        verification=WorkVerification(sessions, clock),
+        attachments=AttachmentStore(
+            sessions, clock, config.data_dir / "attachments", config.max_attachment_bytes
+        ),
     )
 
 

@@ -20,6 +20,7 @@ class CollectorConfig:
     data_dir: Path
     max_body_bytes: int = 8 * 1024 * 1024
     max_document_bytes: int = 48 * 1024 * 1024
+    max_attachment_bytes: int = 20 * 1024 * 1024  # a work order's photo or vendor report
     tls_cert: Path | None = None
     tls_key: Path | None = None
     secret_key: str | None = field(default=None, repr=False)  # seals SNMP/SSH secrets

@@ -25,10 +25,14 @@ from collector.adapters.sealing import SealError
 from collector.adapters.snmp.targets import TargetsError
 from collector.bootstrap import Services, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
+from collector.entrypoints.calendar_commands import add_commands as add_calendar_commands
+from collector.entrypoints.calendar_commands import calendar_override, calendar_show
 from collector.entrypoints.eol import add_commands as add_eol_commands
 from collector.entrypoints.eol import run_eol_refresh
 from collector.entrypoints.explain_smart import add_command as add_explain_smart
 from collector.entrypoints.explain_smart import run_explain_smart
+from collector.entrypoints.plan_commands import add_commands as add_plan_commands
+from collector.entrypoints.plan_commands import plan_generate
 from collector.entrypoints.poll import add_commands as add_poll_commands
 from collector.entrypoints.poll import (
     run_accept_key,
@@ -46,6 +50,7 @@ from collector.services.tickets import counts_line
 from collector.services.users import Role, Viewer
 
 log = logging.getLogger("asetik.collector")
+WORK_ORDER_INTERVAL = 6 * 3600.0  # serve makes the work orders due ahead this often (seconds)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,10 +118,15 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="re-run the maintenance rules, update tickets")
     evaluate.add_argument("--site", help="only this site's assets")
     evaluate.add_argument("--asset", type=int, help="only this asset (id)")
-    add_poll_commands(commands)
-    add_explain_smart(commands)
-    add_eol_commands(commands)
-    add_report_commands(commands)
+    for add_more in (
+        add_poll_commands,
+        add_explain_smart,
+        add_eol_commands,
+        add_calendar_commands,
+        add_plan_commands,
+        add_report_commands,
+    ):
+        add_more(commands)
     return parser  # fmt: skip
 
 
@@ -162,7 +172,7 @@ def _serve_one(config: CollectorConfig, reuse_port: bool) -> None:
     from collector.entrypoints.http import build_app  # noqa: PLC0415
 
     services = build_services(config)
-    app = build_app(services)
+    app = build_app(services, work_order_interval=WORK_ORDER_INTERVAL)
 
     async def close(_app: web.Application) -> None:
         services.close()
@@ -263,7 +273,11 @@ def _db_prune(services: Services, args: argparse.Namespace) -> None:
 def _evaluate(services: Services, args: argparse.Namespace) -> None:
     started = time.perf_counter()
     counts = services.tickets.evaluate_scope(args.site, args.asset)
-    print(f"{counts_line(counts)} ({time.perf_counter() - started:.1f} detik)")
+    closed, reopened = services.verification.after_evaluation(
+        None if args.asset is None else [args.asset], args.site
+    )
+    print(f"{counts_line(counts)}, pemeliharaan dikonfirmasi {closed}, "
+          f"dibuka lagi {reopened} ({time.perf_counter() - started:.1f} detik)")  # fmt: skip
 
 
 COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Namespace], int]] = {
@@ -285,6 +299,9 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("eol", "refresh"): run_eol_refresh,
     ("report", "maintenance"): _with_services(write_report),
     ("report", "evaluation"): _with_services(write_report),
+    ("calendar", "show"): _with_services(calendar_show),
+    ("calendar", "override"): _with_services(calendar_override),
+    ("plan", "generate"): _with_services(plan_generate),
 }
 
 

@@ -463,8 +463,9 @@ async def get_report(request: web.Request) -> web.Response:
                                                    "Content-Disposition": disposition})  # fmt: skip
 
 
-def build_app(services: Services) -> web.Application:
-    """The aiohttp application over ready services (the caller owns their lifetime)."""
+def build_app(services: Services, *, work_order_interval: float | None = None) -> web.Application:
+    """The aiohttp application over ready services (the caller owns their lifetime); with
+    ``work_order_interval`` (seconds) it also generates work orders in the background."""
     # The body stays compressed until decode_document inflates it under its own limit, so a
     # gzip bomb is stopped while inflating; client_max_size caps the bytes on the wire.
     app = web.Application(
@@ -501,4 +502,12 @@ def build_app(services: Services) -> web.Application:
     app.router.add_get("/api/v1/tickets/{ticket_id}", get_ticket)
     app.router.add_patch("/api/v1/tickets/{ticket_id}", patch_ticket)
     app.router.add_get("/api/v1/reports/{kind}", get_report)
+    from collector.entrypoints.plan_routes import (  # noqa: PLC0415 - it imports this module
+        add_plan_routes,
+        generate_in_background,
+    )
+
+    add_plan_routes(app)
+    if work_order_interval is not None:
+        app.cleanup_ctx.append(generate_in_background(work_order_interval))
     return app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from collector.entrypoints.plan_openapi import plan_paths, plan_schemas
+
 _ERROR = {
     "description": "Refused; nothing changed",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -124,6 +126,7 @@ def openapi_document() -> dict[str, Any]:
             **_finding_paths(errors),
             **_ticket_paths(errors),
             **_report_paths(errors),
+            **plan_paths(errors),
         },
     }  # fmt: skip
 
@@ -282,6 +285,7 @@ def _components() -> dict[str, Any]:
                 **_TICKET_MOVE}},
             "TicketPatch": {"type": "object", "required": ["action", "comment"],
                             "properties": _TICKET_MOVE},
+            **plan_schemas(),
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                 "type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},

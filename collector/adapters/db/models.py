@@ -388,3 +388,159 @@ class AssetTrendRow(Base):
     metric: Mapped[str] = mapped_column(String(300))  # "metric:subject"
     at: Mapped[datetime] = mapped_column(When)
     value: Mapped[float]
+
+
+# --- Working-day calendar, maintenance plans, work orders and their execution (SOP 2-3) -----
+#
+# calendar_overrides  one row per date an administrator declared working (working=true) or not
+#                     (false), overriding weekends and the holiday list; reason, who, when.
+# plans               a site's maintenance plan for a period ("2026", "2026-S2", "2026-Q3",
+#                     "2026-07": starts_on..ends_on, both inclusive). state: draft → submitted →
+#                     approved → active → closed (a submitted plan may go back to draft); each
+#                     move sets its <move>_by / <move>_at pair (submitted_*, approved_*,
+#                     activated_*, closed_*); a plan returned to draft keeps its earlier ones.
+# plan_items          one asset's maintenance within a plan: kind (maintenance: a finding's
+#                     Maintenance value or a preventive kind), source (ticket, template, manual),
+#                     ticket_id when made from a ticket; schedule: starts_on alone (one date) or
+#                     every N unit (days/weeks/months/years) from starts_on until repeat_until
+#                     (else the plan's end); on_non_working: next, previous, skip or keep; pic;
+#                     executor own or vendor (+ vendor, contract_ref); estimated_cost in whole
+#                     rupiah; kode_barang / nup: the asset's BMN reference when the item was made.
+# work_orders         one per occurrence of an item: occurs_on is the schedule's date (unique
+#                     with item_id, so a generator run twice or at once makes it once), due_on the
+#                     working day it is due (moved per on_non_working). status: open → done.
+# work_executions     what the executor recorded for a done work order (one per work order):
+#                     done_on, summary, outcome (fixed, partial, not_fixed, replaced), cost in
+#                     rupiah, kondisi_after (Baik / Rusak Ringan / Rusak Berat, also written to the
+#                     asset), notes, recorded_by / recorded_at.
+# work_parts          parts replaced in an execution: name, serial_removed, serial_installed.
+# work_attachments    files kept as evidence of a work order: stored under the data directory
+#                     (stored_as, relative), media_type told by the content, size, sha256.
+
+
+class CalendarOverrideRow(Base):
+    """An administrator's decision that a date is (not) a working day."""
+
+    __tablename__ = "calendar_overrides"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(When)
+
+
+class PlanRow(Base):
+    """A site's maintenance plan for a period (SOP step 2)."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_site_period", "site_id", "period"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    period: Mapped[str] = mapped_column(String(16))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(When)
+    updated_at: Mapped[datetime] = mapped_column(When)
+    submitted_by: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime | None] = mapped_column(When)
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None] = mapped_column(When)
+    activated_by: Mapped[str | None] = mapped_column(String(64))
+    activated_at: Mapped[datetime | None] = mapped_column(When)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class PlanItemRow(Base):
+    """One asset's maintenance in a plan, with its schedule, PIC, executor and cost."""
+
+    __tablename__ = "plan_items"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    maintenance: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str | None] = mapped_column(Text)
+    starts_on: Mapped[date] = mapped_column(Date)
+    every: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str | None] = mapped_column(String(8))
+    repeat_until: Mapped[date | None] = mapped_column(Date)
+    on_non_working: Mapped[str] = mapped_column(String(8))
+    pic: Mapped[str] = mapped_column(String(256))
+    executor: Mapped[str] = mapped_column(String(8))
+    vendor: Mapped[str | None] = mapped_column(String(256))
+    contract_ref: Mapped[str | None] = mapped_column(String(128))
+    estimated_cost: Mapped[int] = mapped_column(BigInteger)
+    kode_barang: Mapped[str | None] = mapped_column(String(64))
+    nup: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(When)
+
+
+class WorkOrderRow(Base):
+    """One occurrence of a plan item to carry out (SOP step 3)."""
+
+    __tablename__ = "work_orders"
+    __table_args__ = (
+        UniqueConstraint("item_id", "occurs_on", name="uq_work_orders_item_occurs_on"),
+        Index("ix_work_orders_status_due_on", "status", "due_on"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id", ondelete="CASCADE"))
+    occurs_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(When)
+    done_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class WorkExecutionRow(Base):
+    """What was done for a work order, by whom, with what outcome."""
+
+    __tablename__ = "work_executions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(
+        ForeignKey("work_orders.id", ondelete="CASCADE"), unique=True
+    )
+    done_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))
+    cost: Mapped[int] = mapped_column(BigInteger)
+    kondisi_after: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(When)
+
+
+class WorkPartRow(Base):
+    """A part replaced during an execution, with the serials out and in."""
+
+    __tablename__ = "work_parts"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    execution_id: Mapped[int] = mapped_column(
+        ForeignKey("work_executions.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(256))
+    serial_removed: Mapped[str | None] = mapped_column(String(256))
+    serial_installed: Mapped[str | None] = mapped_column(String(256))
+
+
+class WorkAttachmentRow(Base):
+    """A file kept as evidence of a work order (photo, vendor report)."""
+
+    __tablename__ = "work_attachments"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(
+        ForeignKey("work_orders.id", ondelete="CASCADE"), index=True
+    )
+    file_name: Mapped[str] = mapped_column(String(256))
+    media_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_as: Mapped[str] = mapped_column(String(300))
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(When)
