@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from collector.adapters.db.models import TicketEventRow, TicketRow
+from collector.adapters.db.models import Base, TicketEventRow, TicketRow
 from collector.domain.rules.findings import Finding
 from collector.domain.tickets import FINISHED, OPEN, Status
 
@@ -153,15 +153,19 @@ def _new_row(asset_id: int, finding: Finding, evidence: Any, now: datetime) -> d
             "last_seen": now, "updated_at": now, "reopened": 0}  # fmt: skip
 
 
+# Built once, on the tables: a new asset's first evaluation opens its tickets with these.
+_TICKETS = Base.metadata.tables[TicketRow.__tablename__]
+_INSERT_TICKETS = insert(_TICKETS).returning(_TICKETS.c.id, sort_by_parameter_order=True)
+_INSERT_EVENTS = insert(Base.metadata.tables[TicketEventRow.__tablename__])
+
+
 def insert_opened(connection: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
     """Insert new tickets and their first events; the partial unique index refuses (raises
     IntegrityError) a ticket a concurrent evaluation opened first."""
     if not rows:
         return
-    ids = connection.execute(
-        insert(TicketRow).returning(TicketRow.id, sort_by_parameter_order=True), rows
-    ).scalars().all()  # fmt: skip
-    connection.execute(insert(TicketEventRow), [
+    ids = connection.execute(_INSERT_TICKETS, rows).scalars().all()
+    connection.execute(_INSERT_EVENTS, [
         {"ticket_id": ticket_id, "at": now, "actor": SYSTEM, "from_status": None,
          "to_status": Status.NEW.value, "note": f"ditemukan aturan {row['rule']}",
          "changes": None}
