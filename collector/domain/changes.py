@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from agent.junk import clean_text
-from collector.domain.installations import installations
+from collector.domain.installations import Installed, installations, normalised_entry
 from collector.domain.software import collapse_spaces
 from collector.domain.versions import (
     MAX_LENGTH,
@@ -118,18 +118,44 @@ def _diff_softwares(
     old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]
 ) -> list[Change]:
     """Software by (normalised name, arch): one version on each side is an upgrade or a
-    downgrade; several (kernels) are a set whose added and removed members are reported."""
-    before, after = _versions_by_product(old), _versions_by_product(new)
+    downgrade; several (kernels) are a set whose added and removed members are reported.
+
+    A day's updates touch a few of ~800 packages, so only the products with an entry on one
+    side alone are compared. Entries come from the per-process memo of normalised reports: an
+    unchanged report is the very same object on both sides (an identity test, no hashing); an
+    equal entry that is not the same object only costs its product a comparison."""
+    before = _entries(old)
+    after = _entries(new)
+    kept_before = {id(entry) for _, entry in before}
+    kept_after = {id(entry) for _, entry in after}
+    # By casefolded name: another arch of a touched name is compared too, and found equal.
+    touched = {entry.order[0] for _, entry in before if id(entry) not in kept_after}
+    touched.update(entry.order[0] for _, entry in after if id(entry) not in kept_before)
+    if not touched:
+        return []
+    versions_before = _versions_by_product([i for i, e in before if e.order[0] in touched])
+    versions_after = _versions_by_product([i for i, e in after if e.order[0] in touched])
     subjects = {
-        **{key: (s, scheme) for key, (s, _, scheme) in before.items()},
-        **{key: (s, scheme) for key, (s, _, scheme) in after.items()},
+        **{key: (s, scheme) for key, (s, _, scheme) in versions_before.items()},
+        **{key: (s, scheme) for key, (s, _, scheme) in versions_after.items()},
     }
     changes: list[Change] = []
     for key, (subject, scheme) in subjects.items():
-        old_versions = before[key][1] if key in before else set()
-        new_versions = after[key][1] if key in after else set()
+        old_versions = versions_before[key][1] if key in versions_before else set()
+        new_versions = versions_after[key][1] if key in versions_after else set()
         changes += _diff_versions(subject, old_versions, new_versions, scheme)
     return changes
+
+
+def _entries(items: Sequence[Any]) -> list[tuple[Mapping[str, Any], Installed]]:
+    """The reported entries that name something, each with its normalised entry."""
+    pairs = []
+    for item in items:
+        if type(item) is dict or isinstance(item, Mapping):  # the ABC check only off the JSON path
+            entry = normalised_entry(item)
+            if entry is not None:
+                pairs.append((item, entry))
+    return pairs
 
 
 def _versions_by_product(
@@ -137,7 +163,7 @@ def _versions_by_product(
 ) -> dict[tuple[str, str], tuple[str, set[str | None], Scheme]]:
     """(casefolded name, arch) → (subject, installed versions, version order of its source)."""
     products: dict[tuple[str, str], tuple[str, set[str | None], Scheme]] = {}
-    for item in installations([item for item in items if isinstance(item, Mapping)]):
+    for item in installations(items):
         name, arch = item.name, item.order[1]
         subject = f"{name} ({arch})" if arch else name
         scheme = scheme_for_source(item.columns[3])

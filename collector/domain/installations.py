@@ -54,7 +54,7 @@ def installations(softwares: Iterable[Mapping[str, Any]]) -> list[Installed]:
     seen: set[tuple[str, str, str]] = set()
     kept: list[Installed] = []
     for item in softwares:
-        entry = _installed(item)
+        entry = normalised_entry(item)
         if entry is not None and entry.unique not in seen:
             seen.add(entry.unique)
             kept.append(entry)
@@ -79,7 +79,9 @@ def copy_payload(asset_id: int, rows: Iterable[Numbered]) -> str:
     return "".join(f"{asset_id}\t{sid}\t{seq}\t{item.copy_text}\n" for sid, seq, item in rows)
 
 
-def _installed(item: Mapping[str, Any]) -> Installed | None:
+def normalised_entry(item: Mapping[str, Any]) -> Installed | None:
+    """One reported entry normalised (None: it has no name), from the per-process memo: the
+    same report gives the same object every time it is memoised."""
     get = item.get
     raw = (get("name"), get("source"), get("arch"), get("publisher"), get("version"),
            get("install_date"))  # fmt: skip

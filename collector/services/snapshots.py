@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import BindParameter, Connection, bindparam, select
 
 from collector.adapters.db.models import (
     AssetRow,
@@ -44,12 +44,7 @@ def read_snapshots(
     if not asset_ids:
         return []
     ids = list(asset_ids)
-    assets = connection.execute(
-        select(AssetRow.id, AssetRow.kind, SiteRow.code, AssetRow.site_id, AssetRow.last_seen,
-               AssetRow.warranty_until)
-        .join(SiteRow, SiteRow.id == AssetRow.site_id)
-        .where(AssetRow.id.in_(ids))
-    ).all()  # fmt: skip
+    assets = connection.execute(_ASSETS, {"ids": ids}).all()
     sections = _sections(connection, ids, sent or {})
     conflicts = _conflicts(connection, ids)
     keys = _host_key_changes(connection, ids, {a.id: a.site_id for a in assets})
@@ -68,18 +63,13 @@ def _sections(
     connection: Connection, ids: list[int], sent: Mapping[int, Mapping[str, Any]]
 ) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = defaultdict(dict)
-    query = select(AssetSectionRow.asset_id, AssetSectionRow.name, AssetSectionRow.content)
     read = [i for i in ids if i not in sent]
     if read:
-        for asset_id, name, content in connection.execute(
-            query.where(AssetSectionRow.asset_id.in_(read))
-        ):
+        for asset_id, name, content in connection.execute(_SECTIONS, {"ids": read}):
             found[asset_id][name] = content
     for asset_id, given in sent.items():
-        rest = query.where(
-            AssetSectionRow.asset_id == asset_id, AssetSectionRow.name.not_in(list(given))
-        )
-        for _, name, content in connection.execute(rest):
+        rest = connection.execute(_OTHER_SECTIONS, {"asset": asset_id, "names": list(given)})
+        for name, content in rest:
             found[asset_id][name] = content
         found[asset_id].update(given)
     return found
@@ -88,11 +78,7 @@ def _sections(
 def read_trends(connection: Connection, asset_ids: Iterable[int]) -> dict[int, Trends]:
     """The kept readings by asset and "metric:subject", oldest first."""
     found: dict[int, Trends] = defaultdict(lambda: defaultdict(list))
-    rows = connection.execute(
-        select(AssetTrendRow.asset_id, AssetTrendRow.metric, AssetTrendRow.at, AssetTrendRow.value)
-        .where(AssetTrendRow.asset_id.in_(list(asset_ids)))
-        .order_by(AssetTrendRow.asset_id, AssetTrendRow.metric, AssetTrendRow.at)
-    )
+    rows = connection.execute(_TRENDS, {"ids": list(asset_ids)})
     for asset_id, metric, at, value in rows:
         found[asset_id][metric].append((at, value))
     return {k: dict(v) for k, v in found.items()}
@@ -100,9 +86,7 @@ def read_trends(connection: Connection, asset_ids: Iterable[int]) -> dict[int, T
 
 def _conflicts(connection: Connection, ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
     found: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
-    rows = connection.execute(
-        select(ConflictRow).where(ConflictRow.asset_id.in_(ids), ConflictRow.resolved_at.is_(None))
-    )
+    rows = connection.execute(_CONFLICTS, {"ids": ids})
     for row in rows:
         found[row.asset_id].append(
             {"id": row.id, "reason": row.reason, "detail": row.detail,
@@ -116,17 +100,11 @@ def _host_key_changes(
 ) -> dict[int, list[Mapping[str, Any]]]:
     """Open host-key findings whose address (host part) is one of the asset's addresses in
     the same site."""
-    open_findings = connection.execute(
-        select(PollFindingRow).where(
-            PollFindingRow.kind == HOST_KEY_CHANGED, PollFindingRow.resolved_at.is_(None)
-        )
-    ).all()  # fmt: skip
+    open_findings = connection.execute(_HOST_KEY_FINDINGS).all()
     if not open_findings:
         return {}
     owners: dict[tuple[int, str], set[int]] = defaultdict(set)
-    rows = connection.execute(
-        select(InterfaceRow.asset_id, InterfaceRow.addresses).where(InterfaceRow.asset_id.in_(ids))
-    )
+    rows = connection.execute(_ADDRESSES, {"ids": ids})
     for asset_id, addresses in rows:
         for address in addresses or ():
             if isinstance(address, str):
@@ -145,3 +123,41 @@ def _host(address: str) -> str:
     """The host part of "host:port" or "[v6]:port"."""
     host = address.rpartition(":")[0] if address.count(":") == 1 or "]" in address else address
     return host.strip("[]").lower()
+
+
+# Statements built once, on the tables (Core): per evaluation after an ingest these few reads
+# were most of the Python time, spent building and compiling ORM statements.
+_ASSET = AssetRow.__table__.c
+_SECTION = AssetSectionRow.__table__.c
+_TREND = AssetTrendRow.__table__.c
+_CONFLICT = ConflictRow.__table__.c
+_FINDING = PollFindingRow.__table__.c
+_INTERFACE = InterfaceRow.__table__.c
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_ASSETS = (
+    select(_ASSET.id, _ASSET.kind, SiteRow.__table__.c.code, _ASSET.site_id, _ASSET.last_seen,
+           _ASSET.warranty_until)
+    .join(SiteRow.__table__, SiteRow.__table__.c.id == _ASSET.site_id)
+    .where(_ASSET.id.in_(_IDS))
+)  # fmt: skip
+_SECTIONS = select(_SECTION.asset_id, _SECTION.name, _SECTION.content).where(
+    _SECTION.asset_id.in_(_IDS)
+)
+_OTHER_SECTIONS = select(_SECTION.name, _SECTION.content).where(
+    _SECTION.asset_id == bindparam("asset"),
+    _SECTION.name.not_in(bindparam("names", expanding=True)),
+)
+_TRENDS = (
+    select(_TREND.asset_id, _TREND.metric, _TREND.at, _TREND.value)
+    .where(_TREND.asset_id.in_(_IDS))
+    .order_by(_TREND.asset_id, _TREND.metric, _TREND.at)
+)
+_CONFLICTS = select(
+    _CONFLICT.id, _CONFLICT.asset_id, _CONFLICT.reason, _CONFLICT.detail,
+    _CONFLICT.other_asset_ids, _CONFLICT.created_at,
+).where(_CONFLICT.asset_id.in_(_IDS), _CONFLICT.resolved_at.is_(None))  # fmt: skip
+_HOST_KEY_FINDINGS = select(
+    _FINDING.id, _FINDING.site_id, _FINDING.address, _FINDING.pinned, _FINDING.seen,
+    _FINDING.first_seen, _FINDING.last_seen,
+).where(_FINDING.kind == HOST_KEY_CHANGED, _FINDING.resolved_at.is_(None))  # fmt: skip
+_ADDRESSES = select(_INTERFACE.asset_id, _INTERFACE.addresses).where(_INTERFACE.asset_id.in_(_IDS))

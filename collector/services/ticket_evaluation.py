@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
-from collector.adapters.db.models import TicketEventRow, TicketRow
+from collector.adapters.db.models import Base, TicketEventRow, TicketRow
 from collector.domain.rules.findings import Finding
 from collector.domain.tickets import FINISHED, OPEN, Status
 
@@ -62,9 +62,16 @@ class Counts:
             setattr(self, name, getattr(self, name) + value)
 
 
-_COLUMNS = (TicketRow.id, TicketRow.asset_id, TicketRow.rule, TicketRow.subject,
-            TicketRow.status, TicketRow.severity, TicketRow.evidence, TicketRow.message_id,
-            TicketRow.resolved_at)  # fmt: skip
+_TICKET = TicketRow.__table__.c
+# Built once, on the table (Core): read on every evaluation after an ingest.
+_KNOWN = (
+    select(_TICKET.id, _TICKET.asset_id, _TICKET.rule, _TICKET.subject, _TICKET.status,
+           _TICKET.severity, _TICKET.evidence, _TICKET.message_id, _TICKET.resolved_at)
+    .where(_TICKET.asset_id.in_(bindparam("ids", expanding=True)))
+    .where(_TICKET.status.in_([s.value for s in OPEN]) |
+           (_TICKET.resolved_at >= bindparam("since", type_=_TICKET.resolved_at.type)))
+    .order_by(_TICKET.id)
+)  # fmt: skip
 
 
 def read_known(
@@ -72,13 +79,7 @@ def read_known(
 ) -> dict[int, Known]:
     """Every open ticket of the assets, and the latest finished one per key within ``window``."""
     known: dict[int, Known] = {}
-    rows = connection.execute(
-        select(*_COLUMNS)
-        .where(TicketRow.asset_id.in_(list(asset_ids)))
-        .where(TicketRow.status.in_([s.value for s in OPEN]) |
-               (TicketRow.resolved_at >= now - window))
-        .order_by(TicketRow.id)
-    )  # fmt: skip
+    rows = connection.execute(_KNOWN, {"ids": list(asset_ids), "since": now - window})
     for row in rows:
         ticket = KnownTicket(row.id, row.rule, row.subject, Status(row.status), row.severity,
                              row.evidence, row.message_id, row.resolved_at)  # fmt: skip
@@ -152,15 +153,19 @@ def _new_row(asset_id: int, finding: Finding, evidence: Any, now: datetime) -> d
             "last_seen": now, "updated_at": now, "reopened": 0}  # fmt: skip
 
 
+# Built once, on the tables: a new asset's first evaluation opens its tickets with these.
+_TICKETS = Base.metadata.tables[TicketRow.__tablename__]
+_INSERT_TICKETS = insert(_TICKETS).returning(_TICKETS.c.id, sort_by_parameter_order=True)
+_INSERT_EVENTS = insert(Base.metadata.tables[TicketEventRow.__tablename__])
+
+
 def insert_opened(connection: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
     """Insert new tickets and their first events; the partial unique index refuses (raises
     IntegrityError) a ticket a concurrent evaluation opened first."""
     if not rows:
         return
-    ids = connection.execute(
-        insert(TicketRow).returning(TicketRow.id, sort_by_parameter_order=True), rows
-    ).scalars().all()  # fmt: skip
-    connection.execute(insert(TicketEventRow), [
+    ids = connection.execute(_INSERT_TICKETS, rows).scalars().all()
+    connection.execute(_INSERT_EVENTS, [
         {"ticket_id": ticket_id, "at": now, "actor": SYSTEM, "from_status": None,
          "to_status": Status.NEW.value, "note": f"ditemukan aturan {row['rule']}",
          "changes": None}

@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from collector.adapters.db.models import AssetRow, AssetTrendRow, SiteRow, TicketRow
+from collector.adapters.db.models import AssetRow, AssetTrendRow, Base, SiteRow, TicketRow
 from collector.domain.rules.catalogue import FAMILIES, TREND_READERS, TrendReader
 from collector.domain.rules.findings import Finding, RuleFamily, Snapshot
 from collector.errors import Refused
@@ -189,8 +189,7 @@ class TicketService:
         touched.extend(seen)
         if touched:
             with self._sessions.begin() as session:
-                session.execute(update(TicketRow).where(TicketRow.id.in_(touched))
-                                .values(last_seen=now))  # fmt: skip
+                session.connection().execute(_TOUCH, {"ids": touched, "now": now})
         return counts
 
     def _apply(self, plans: list[Plan], now: datetime) -> tuple[Counts, list[int]]:
@@ -275,3 +274,13 @@ def counts_line(counts: Counts) -> str:
     """The CLI's summary line."""
     return (f"dievaluasi {counts.evaluated}, baru {counts.new}, diperbarui {counts.updated}, "
             f"pulih otomatis {counts.auto_resolved}, dibuka ulang {counts.reopened}")  # fmt: skip
+
+
+# The tickets whose finding was seen again: last_seen moved in one Core statement built once
+# (an ORM bulk update would first look for the tickets among the session's objects).
+_TICKETS = Base.metadata.tables[TicketRow.__tablename__]
+_TOUCH = (
+    update(_TICKETS)
+    .where(_TICKETS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(last_seen=bindparam("now", type_=_TICKETS.c.last_seen.type))
+)

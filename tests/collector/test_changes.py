@@ -205,6 +205,43 @@ def test_software_installed_and_removed(linux: Sections) -> None:
     ]
 
 
+def test_equal_entries_that_are_not_the_same_object_are_no_change(linux: Sections) -> None:
+    """An entry the memo cannot keep (a value that is no text) is normalised afresh on each
+    side: equal but not the same object, its product is compared and found unchanged."""
+    old = copy.deepcopy(linux)
+    odd = {"name": "odd-tool", "version": "2.0", "arch": "amd64", "source": "dpkg",
+           "install_date": ["2026-01-01"]}  # fmt: skip
+    old["softwares"].append(odd)
+    new = _linux_with(old, "openssl", "amd64", "3.0.19-1~deb12u3")
+    new["softwares"].append({**odd, "install_date": ["2026-01-01"]})
+    assert diff_sections(old, new) == [
+        Change(
+            ChangeKind.SOFTWARE_UPGRADED, "openssl (amd64)", "3.0.19-1~deb12u2", "3.0.19-1~deb12u3"
+        )
+    ]
+    newer = copy.deepcopy(new)
+    newer["softwares"] = [
+        {**item, "version": "2.1"} if item["name"] == "odd-tool" else item
+        for item in new["softwares"]
+    ]
+    assert diff_sections(new, newer) == [
+        Change(ChangeKind.SOFTWARE_UPGRADED, "odd-tool (amd64)", "2.0", "2.1")
+    ]
+
+
+def test_a_kernel_added_beside_the_running_one_is_an_installation(linux: Sections) -> None:
+    """A product with several versions: only the one added is reported, whatever entries of
+    other products came along unchanged."""
+    old = copy.deepcopy(linux)
+    kernel = {"name": "linux-image", "version": "6.1.0-1", "arch": "amd64", "source": "dpkg"}
+    old["softwares"].append(kernel)
+    new = copy.deepcopy(old)
+    new["softwares"].insert(0, {**kernel, "version": "6.1.0-2"})
+    assert diff_sections(old, new) == [
+        Change(ChangeKind.SOFTWARE_INSTALLED, "linux-image (amd64)", None, "6.1.0-2")
+    ]
+
+
 def test_each_architecture_is_its_own_installation(linux: Sections) -> None:
     new = _linux_with(linux, "libc6", "i386", None)
     assert diff_sections(linux, new) == [

@@ -73,20 +73,12 @@ class RegisterRepository:
         wanted = set(values)
         if not wanted:
             return {}
-        hits = self._db.execute(
-            select(_KEYS.c.asset_id, _KEYS.c.kind, _KEYS.c.value).where(
-                _KEYS.c.value.in_({value for _, value in wanted})
-            )
-        ).all()
+        hits = self._db.execute(_KEYS_WITH_VALUES, {"values": list({v for _, v in wanted})}).all()
         owners = {asset for asset, kind, value in hits if (kind, value) in wanted}
         if not owners:
             return {}
         found: dict[int, set[tuple[str, str]]] = {asset: set() for asset in owners}
-        for asset, kind, value in self._db.execute(
-            select(_KEYS.c.asset_id, _KEYS.c.kind, _KEYS.c.value).where(
-                _KEYS.c.asset_id.in_(owners)
-            )
-        ):
+        for asset, kind, value in self._db.execute(_KEYS_OF, {"assets": list(owners)}):
             found[asset].add((kind, value))
         return found
 
@@ -132,11 +124,7 @@ class RegisterRepository:
         """The stored content of the named sections (only those: contents can be large)."""
         if not names:
             return {}
-        rows = self._db.execute(
-            select(_SECTIONS.c.name, _SECTIONS.c.content).where(
-                _SECTIONS.c.asset_id == asset_id, _SECTIONS.c.name.in_(list(names))
-            )
-        )
+        rows = self._db.execute(_SECTION_CONTENTS, {"asset": asset_id, "names": list(names)})
         return dict(rows.all())
 
     def save_sections(
@@ -153,25 +141,19 @@ class RegisterRepository:
             upsert_row(self._db, _SECTIONS, rows[0], ["asset_id", "name"])
             return
         if asset_id not in self._created:
-            self._db.execute(
-                delete(_SECTIONS).where(
-                    _SECTIONS.c.asset_id == asset_id, _SECTIONS.c.name.in_(list(sections))
-                )
-            )
-        self._db.execute(insert(_SECTIONS), rows)
+            self._db.execute(_DELETE_SECTIONS, {"asset": asset_id, "names": list(sections)})
+        self._db.execute(_INSERT[_SECTIONS.name], rows)
 
     def replace_keys(self, asset_id: int, source: str, keys: Iterable[tuple[str, str]]) -> None:
         """The keys one source kind reports for the asset; other sources' keys stay."""
         if asset_id not in self._created:
-            self._db.execute(
-                delete(_KEYS).where(_KEYS.c.asset_id == asset_id, _KEYS.c.source == source)
-            )
+            self._db.execute(_DELETE_KEYS, {"asset": asset_id, "source": source})
         rows = [
             {"asset_id": asset_id, "source": source, "kind": k, "value": v}
             for k, v in sorted(set(keys))
         ]
         if rows:
-            self._db.execute(insert(_KEYS), rows)
+            self._db.execute(_INSERT[_KEYS.name], rows)
 
     def software_ids(self, products: Mapping[str, tuple[str, str | None]]) -> dict[str, int]:
         """Catalogue ids by key, adding the products the catalogue does not have yet."""
@@ -181,9 +163,7 @@ class RegisterRepository:
         keys = list(products)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            pairs = self._db.execute(
-                select(_SOFTWARE.c.key, _SOFTWARE.c.id).where(_SOFTWARE.c.key.in_(chunk))
-            )
+            pairs = self._db.execute(_SOFTWARE_IDS, {"keys": chunk})
             found.update((key, software_id) for key, software_id in pairs)
         return found
 
@@ -236,24 +216,24 @@ class RegisterRepository:
     def replace_disks(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         self._clear(_DISKS, asset_id)
         if rows:
-            self._db.execute(insert(_DISKS), [{**r, "asset_id": asset_id} for r in rows])
+            self._db.execute(_INSERT[_DISKS.name], [{**r, "asset_id": asset_id} for r in rows])
 
     def replace_interfaces(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         self._clear(_INTERFACES, asset_id)
         if rows:
-            self._db.execute(insert(_INTERFACES), [{**r, "asset_id": asset_id} for r in rows])
+            self._db.execute(_INSERT[_INTERFACES.name], [{**r, "asset_id": asset_id} for r in rows])
 
     def _clear(self, table: Table, asset_id: int) -> None:
         """Delete the asset's rows of a derived table (none to delete for a new asset)."""
         if asset_id not in self._created:
-            self._db.execute(delete(table).where(table.c.asset_id == asset_id))
+            self._db.execute(_CLEAR[table.name], {"asset": asset_id})
 
     def update_asset(self, asset_id: int, values: Mapping[str, Any]) -> None:
         self._db.execute(_UPDATE_ASSET, {**values, "asset": asset_id})
 
     def add_changes(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
-            self._db.execute(insert(_CHANGES), [{**r, "asset_id": asset_id} for r in rows])
+            self._db.execute(_INSERT[_CHANGES.name], [{**r, "asset_id": asset_id} for r in rows])
 
     def add_conflicts(self, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
         """Record conflicts, skipping those already open for the asset (same reason and other
@@ -307,9 +287,8 @@ class RegisterRepository:
 
     def bind_credential(self, credential_id: int, asset_id: int | None, now: datetime) -> None:
         self._db.execute(
-            update(_CREDENTIALS)
-            .where(_CREDENTIALS.c.id == credential_id)
-            .values(asset_id=asset_id, last_used_at=now)
+            _BIND_CREDENTIAL,
+            {"credential": credential_id, "bound_asset": asset_id, "used_at": now},
         )
 
     def asset_count(self) -> int:
@@ -339,6 +318,38 @@ _SECTION_HASHES = select(_SECTIONS.c.name, _SECTIONS.c.hash).where(
 )
 # The columns set are the keys of the parameters given (the summary varies per observation).
 _UPDATE_ASSET = update(_ASSETS).where(_ASSETS.c.id == bindparam("asset"))
+# The rest of a changed observation's statements, built once too: building and keying a
+# statement anew cost more Python time than executing it.
+_KEYS_WITH_VALUES = select(_KEYS.c.asset_id, _KEYS.c.kind, _KEYS.c.value).where(
+    _KEYS.c.value.in_(bindparam("values", expanding=True))
+)
+_KEYS_OF = select(_KEYS.c.asset_id, _KEYS.c.kind, _KEYS.c.value).where(
+    _KEYS.c.asset_id.in_(bindparam("assets", expanding=True))
+)
+_SECTION_CONTENTS = select(_SECTIONS.c.name, _SECTIONS.c.content).where(
+    _SECTIONS.c.asset_id == bindparam("asset"),
+    _SECTIONS.c.name.in_(bindparam("names", expanding=True)),
+)
+_DELETE_SECTIONS = delete(_SECTIONS).where(
+    _SECTIONS.c.asset_id == bindparam("asset"),
+    _SECTIONS.c.name.in_(bindparam("names", expanding=True)),
+)
+_DELETE_KEYS = delete(_KEYS).where(
+    _KEYS.c.asset_id == bindparam("asset"), _KEYS.c.source == bindparam("source")
+)
+_SOFTWARE_IDS = select(_SOFTWARE.c.key, _SOFTWARE.c.id).where(
+    _SOFTWARE.c.key.in_(bindparam("keys", expanding=True))
+)
+_INSERT = {table.name: insert(table) for table in (_SECTIONS, _KEYS, _DISKS, _INTERFACES, _CHANGES)}
+_CLEAR = {
+    table.name: delete(table).where(table.c.asset_id == bindparam("asset"))
+    for table in (_DISKS, _INTERFACES)
+}
+_BIND_CREDENTIAL = (
+    update(_CREDENTIALS)
+    .where(_CREDENTIALS.c.id == bindparam("credential"))
+    .values(asset_id=bindparam("bound_asset"), last_used_at=bindparam("used_at"))
+)
 
 
 def _conflict_key(reason: str, keys: Sequence[Sequence[str]]) -> tuple[str, tuple[str, ...]]:
