@@ -113,11 +113,10 @@ def test_the_database_refuses_a_second_work_order_for_an_occurrence(
         )
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite has one writer
 def test_two_generators_at_once_make_each_work_order_once(
     services: Services, clock: FixedClock, db_url: str, tmp_path: Path
 ) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("concurrent writers: PostgreSQL (SQLite serialises every writer)")
     fleet = approved_fleet(services)
     clock.now = datetime(2026, 1, 1, 1, tzinfo=UTC)
     items = [{"asset_ids": [a], "maintenance": "inspect",
