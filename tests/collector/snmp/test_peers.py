@@ -235,7 +235,10 @@ def test_snmpd_lists_the_installed_debian_packages(snmpd_peer: SnmpdPeer, tmp_pa
     out = v2c("snmpbulkwalk", p, p.community, HR_SW_INSTALLED_NAME, home=tmp_path, bare=True)
     names = {line.strip('"') for line in out.splitlines()}
     installed, known = dpkg_packages()
-    assert installed <= names <= known
+    # net-snmp keeps hrSWInstalledName in a 64-byte buffer: names are cut at 63 characters
+    # (prometheus-node-exporter-collectors_0.0~git20230203.6f710f8-1+d)
+    cut = {name[:63] for name in installed}, {name[:63] for name in known}
+    assert cut[0] <= names <= cut[1]
     assert len(installed) > 50
 
 
