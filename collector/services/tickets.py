@@ -32,10 +32,11 @@ from collector.services.ticket_actions import act
 from collector.services.ticket_evaluation import (
     Counts,
     Known,
+    Pending,
     apply_findings,
-    insert_opened,
     needs_writes,
     read_known,
+    write_pending,
 )
 from collector.services.ticket_queries import (
     Ticket,
@@ -189,8 +190,9 @@ class TicketService:
         touched.extend(seen)
         if touched:
             with self._sessions.begin() as session:
-                session.execute(update(TicketRow).where(TicketRow.id.in_(touched))
-                                .values(last_seen=now))  # fmt: skip
+                session.connection().execute(
+                    update(TicketRow).where(TicketRow.id.in_(touched)).values(last_seen=now)
+                )
         return counts
 
     def _apply(self, plans: list[Plan], now: datetime) -> tuple[Counts, list[int]]:
@@ -203,14 +205,14 @@ class TicketService:
             return counts, touched
         try:
             with self._sessions.begin() as session:
-                connection, opened = session.connection(), list[dict[str, Any]]()
+                connection, pending = session.connection(), Pending()
                 for asset_id, findings, known in plans:
                     done, seen = apply_findings(
-                        connection, asset_id, findings, known, now, opened=opened
+                        connection, asset_id, findings, known, now, pending=pending
                     )
                     counts.add(done)
                     touched.extend(seen)
-                insert_opened(connection, opened, now)
+                counts.auto_resolved += write_pending(connection, pending, now)
         except IntegrityError:
             log.info("evaluasi bersamaan: %d aset diterapkan satu per satu", len(plans))
         else:
@@ -264,11 +266,11 @@ class TicketService:
 
 
 def _apply_asset(connection: Connection, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
-    """One asset's changes on ``connection``, its new tickets inserted."""
-    opened: list[dict[str, Any]] = []
-    done = apply_findings(connection, *plan, now, opened=opened)
-    insert_opened(connection, opened, now)
-    return done
+    """One asset's changes on ``connection``, all written."""
+    pending = Pending()
+    counts, touched = apply_findings(connection, *plan, now, pending=pending)
+    counts.auto_resolved += write_pending(connection, pending, now)
+    return counts, touched
 
 
 def counts_line(counts: Counts) -> str:
