@@ -35,6 +35,7 @@ from collector.adapters.ssh.profile import PROFILES as SSH_PROFILES
 from collector.adapters.ssh.profile import load_ssh_profiles
 from collector.adapters.ssh.session import SshSessions
 from collector.config import CollectorConfig
+from collector.domain.rules.catalogue import RULE_SECTIONS
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.enrolment import Caller, EnrolmentService
@@ -127,7 +128,7 @@ def build_services(
         limits=BodyLimits(config.max_body_bytes, config.max_document_bytes),
         poll_targets=PollTargetService(sessions, box, clock),
         poll_findings=PollFindingService(sessions, clock),
-        tickets=TicketService(sessions, clock, rules),
+        tickets=TicketService(sessions, clock, rules, sections=RULE_SECTIONS),
     )
 
 

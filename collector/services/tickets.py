@@ -11,7 +11,7 @@ rules (not seen for N days, warranty, end-of-life dates) move.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -85,13 +85,18 @@ class TicketService:
         rules: Rules,
         families: Sequence[tuple[str, RuleFamily]] = FAMILIES,
         trend_readers: Sequence[TrendReader] = TREND_READERS,
+        *,
+        sections: Collection[str] | None = None,
     ) -> None:
+        """``sections``: the only sections the families and trend readers read (the
+        catalogue's RULE_SECTIONS for its own); None reads every section."""
         self._sessions = sessions
         self._clock = clock
         self._rules = rules
         self._settings = TicketSettings.from_rules(rules)
         self._families = tuple(families)
         self._readers = tuple(trend_readers)
+        self._sections = None if sections is None else frozenset(sections)
 
     def evaluate(
         self, asset_ids: Iterable[int], sent: Mapping[int, Mapping[str, Any]] | None = None
@@ -167,7 +172,9 @@ class TicketService:
     ) -> Counts:
         with self._sessions.begin() as session:
             connection = session.connection()
-            snapshots = read_snapshots(connection, ids, now, sent, trends=bool(self._readers))
+            snapshots = read_snapshots(
+                connection, ids, now, sent, trends=bool(self._readers), wanted=self._sections
+            )
             if self._readers:
                 rows: list[dict[str, Any]] = []
                 snapshots = [self._record_trends(connection, s, now, rows) for s in snapshots]
