@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from collector.adapters.db.id_lists import among
 from collector.adapters.db.models import (
     AssetRow,
     AssetSectionRow,
@@ -51,7 +52,7 @@ def read_snapshots(
         select(AssetRow.id, AssetRow.kind, SiteRow.code, AssetRow.site_id, AssetRow.last_seen,
                AssetRow.warranty_until)
         .join(SiteRow, SiteRow.id == AssetRow.site_id)
-        .where(AssetRow.id.in_(ids))
+        .where(among(AssetRow.id, ids))
     ).all()  # fmt: skip
     sections = _sections(connection, ids, sent or {}, wanted)
     conflicts = _conflicts(connection, ids)
@@ -81,7 +82,7 @@ def _sections(
     read = [i for i in ids if i not in sent]
     if read:
         for asset_id, name, content in connection.execute(
-            query.where(AssetSectionRow.asset_id.in_(read))
+            query.where(among(AssetSectionRow.asset_id, read))
         ):
             found[asset_id][name] = content
     for asset_id, given in sent.items():
@@ -99,7 +100,7 @@ def read_trends(connection: Connection, asset_ids: Iterable[int]) -> dict[int, T
     found: dict[int, Trends] = defaultdict(lambda: defaultdict(list))
     rows = connection.execute(
         select(AssetTrendRow.asset_id, AssetTrendRow.metric, AssetTrendRow.at, AssetTrendRow.value)
-        .where(AssetTrendRow.asset_id.in_(list(asset_ids)))
+        .where(among(AssetTrendRow.asset_id, asset_ids))
         .order_by(AssetTrendRow.asset_id, AssetTrendRow.metric, AssetTrendRow.at)
     )
     for asset_id, metric, at, value in rows:
@@ -110,7 +111,9 @@ def read_trends(connection: Connection, asset_ids: Iterable[int]) -> dict[int, T
 def _conflicts(connection: Connection, ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
     found: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     rows = connection.execute(
-        select(ConflictRow).where(ConflictRow.asset_id.in_(ids), ConflictRow.resolved_at.is_(None))
+        select(ConflictRow).where(
+            among(ConflictRow.asset_id, ids), ConflictRow.resolved_at.is_(None)
+        )
     )
     for row in rows:
         found[row.asset_id].append(
@@ -134,7 +137,9 @@ def _host_key_changes(
         return {}
     owners: dict[tuple[int, str], set[int]] = defaultdict(set)
     rows = connection.execute(
-        select(InterfaceRow.asset_id, InterfaceRow.addresses).where(InterfaceRow.asset_id.in_(ids))
+        select(InterfaceRow.asset_id, InterfaceRow.addresses).where(
+            among(InterfaceRow.asset_id, ids)
+        )
     )
     for asset_id, addresses in rows:
         for address in addresses or ():

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, exists, insert, literal, null, or_, select, update
 
+from collector.adapters.db.id_lists import among
 from collector.adapters.db.models import Json, TicketEventRow, TicketRow, When
 from collector.domain.rules.findings import Finding
 from collector.domain.tickets import FINISHED, OPEN, Status
@@ -74,7 +75,7 @@ def read_known(
     known: dict[int, Known] = {}
     rows = connection.execute(
         select(*_COLUMNS)
-        .where(TicketRow.asset_id.in_(list(asset_ids)))
+        .where(among(TicketRow.asset_id, asset_ids))
         .where(TicketRow.status.in_([s.value for s in OPEN]) |
                (TicketRow.resolved_at >= now - window))
         .order_by(TicketRow.id)
@@ -186,7 +187,7 @@ def _insert_opened(connection: Connection, rows: list[dict[str, Any]], now: date
     fresh = (
         select(TicketRow.id, literal(now, When), literal(SYSTEM), null(),
                literal(Status.NEW.value), literal("ditemukan aturan ") + TicketRow.rule, null())
-        .where(TicketRow.asset_id.in_(assets), TicketRow.status == Status.NEW.value,
+        .where(among(TicketRow.asset_id, assets), TicketRow.status == Status.NEW.value,
                TicketRow.first_seen == now,
                ~exists().where(TicketEventRow.ticket_id == TicketRow.id))
         .order_by(TicketRow.id)
@@ -246,7 +247,7 @@ def _auto_resolve(connection: Connection, ids: list[int], now: datetime) -> int:
         return 0
     done = connection.execute(
         update(TicketRow)
-        .where(TicketRow.id.in_(ids), TicketRow.status == Status.NEW.value)
+        .where(among(TicketRow.id, ids), TicketRow.status == Status.NEW.value)
         .values(status=Status.AUTO_RESOLVED.value, resolved_at=now, updated_at=now)
         .returning(TicketRow.id)
     ).scalars().all()  # fmt: skip

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from collector.adapters.db.id_lists import among
 from collector.adapters.db.models import AssetRow, AssetTrendRow, SiteRow, TicketRow
 from collector.domain.rules.catalogue import FAMILIES, TREND_READERS, TrendReader
 from collector.domain.rules.findings import Finding, RuleFamily, Snapshot
@@ -198,7 +199,7 @@ class TicketService:
         if touched:
             with self._sessions.begin() as session:
                 session.connection().execute(
-                    update(TicketRow).where(TicketRow.id.in_(touched)).values(last_seen=now)
+                    update(TicketRow).where(among(TicketRow.id, touched)).values(last_seen=now)
                 )
         return counts
 
