@@ -40,7 +40,7 @@ class ReadSections(Mapping[str, Any]):
         return True  # not empty (``sections or {}`` keeps it)
 
 
-SHAPES = (None, {}, [])  # absent, an empty object, an empty list
+SHAPES: tuple[Any, ...] = (None, {}, [])  # absent, an empty object, an empty list
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=["absent", "object", "list"])
