@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, exists, insert, literal, null, or_, select, update
 
+from collector.adapters.db.bulk_insert import insert_rows
 from collector.adapters.db.id_lists import among
 from collector.adapters.db.models import Json, TicketEventRow, TicketRow, When
 from collector.domain.rules.findings import Finding
@@ -176,14 +177,14 @@ def write_pending(connection: Connection, pending: Pending, now: datetime) -> in
 
 
 def _insert_opened(connection: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
-    """Insert new tickets (a plain executemany: no RETURNING, which would make one huge
+    """Insert new tickets (in bulk, without RETURNING: SQLAlchemy would make that one huge
     statement per thousand rows for the driver to parse) and then their first events in one
     INSERT ... SELECT: a ticket of these assets opened at ``now`` without any event yet is
     one inserted here, since every ticket gets its first event in the transaction that
     inserts it."""
     if not rows:
         return
-    connection.execute(insert(TicketRow), rows)
+    insert_rows(connection, TicketRow, rows)
     assets = sorted({row["asset_id"] for row in rows})
     fresh = (
         select(TicketRow.id, literal(now, When), literal(SYSTEM), null(),

@@ -16,10 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from collector.adapters.db.bulk_insert import insert_rows
 from collector.adapters.db.id_lists import among
 from collector.adapters.db.models import AssetRow, AssetTrendRow, SiteRow, TicketRow
 from collector.domain.rules.catalogue import FAMILIES, TREND_READERS, TrendReader
@@ -180,7 +181,7 @@ class TicketService:
                 rows: list[dict[str, Any]] = []
                 snapshots = [self._record_trends(connection, s, now, rows) for s in snapshots]
                 if rows:
-                    connection.execute(insert(AssetTrendRow), rows)
+                    insert_rows(connection, AssetTrendRow, rows)
             known = read_known(connection, ids, now, self._settings.reopen_window)
         counts, touched = Counts(), list[int]()
         plans: list[Plan] = []
