@@ -12,7 +12,7 @@ from collector.domain.rules.identity import evaluate_identity
 from collector.domain.rules.power import evaluate_power
 from collector.domain.rules.presence import evaluate_presence
 from collector.domain.rules.printers import evaluate_printers
-from collector.domain.rules.software import security_trend_readings, software
+from collector.domain.rules.software import software
 from collector.domain.rules.volumes import evaluate_volumes, volume_trend_readings
 
 # (name of the family's table in the rules file, the family)
@@ -44,8 +44,4 @@ RULE_SECTIONS: frozenset[str] = frozenset({
 # per [tickets] trend_interval_hours, kept trend_retention_days) and hands them back to the
 # rules as Snapshot.trends. Rule modules add theirs here.
 TrendReader = Callable[[Mapping[str, Any]], Mapping[str, float]]
-TREND_READERS: tuple[TrendReader, ...] = (
-    disk_trend_readings,
-    volume_trend_readings,
-    security_trend_readings,
-)
+TREND_READERS: tuple[TrendReader, ...] = (disk_trend_readings, volume_trend_readings)

@@ -84,15 +84,6 @@ def security_pending_days(trend: Sequence[tuple[datetime, float]], now: datetime
     return None if since is None else max(0, (now - since).days)
 
 
-def security_trend_readings(sections: Mapping[str, Any]) -> dict[str, float]:
-    """The pending security-update count as the ticket service's trend reading
-    ``"updates_security_count:"`` (zero included: a zero ends the age), from which the
-    family tells how long security updates have waited; nothing without a count."""
-    updates = sections.get("updates")
-    count = _count(updates.get("security_count")) if isinstance(updates, Mapping) else None
-    return {} if count is None else {SECURITY_TREND: float(count)}
-
-
 def _update_findings(snapshot: Snapshot, thresholds: Thresholds) -> Iterable[Finding]:
     updates = snapshot.sections.get("updates")
     if not isinstance(updates, Mapping):

@@ -16,13 +16,12 @@ from agent.probes.linux.operatingsystem import collect_operatingsystem
 from agent.probes.linux.packages import summarise_updates
 from agent.sources.host import live_host
 from collector.domain.eol import load_eol
-from collector.domain.rules.catalogue import FAMILIES, TREND_READERS
+from collector.domain.rules.catalogue import FAMILIES
 from collector.domain.rules.findings import Finding, Maintenance, Severity, Snapshot
 from collector.domain.rules.software import (
     SECURITY_TREND,
     installed_os,
     security_pending_days,
-    security_trend_readings,
     software,
 )
 from tests.collector.rules.test_windows_cycles import windows_os
@@ -275,14 +274,3 @@ def test_installed_os_of_an_unknown_system_is_none() -> None:
     eol = load_eol()
     assert installed_os({"operatingsystem": {"id": "alpine", "version": "3.20"}}, eol) is None
     assert installed_os({"device": {"os": "RouterOS", "firmware": "7.15"}}, eol) is None
-
-
-def test_the_security_count_is_a_trend_reading() -> None:
-    updates = {"manager": "apt", "pending_count": 9, "security_count": 4}
-    assert security_trend_readings({"updates": updates}) == {SECURITY_TREND: 4.0}
-    assert security_trend_readings({"updates": {**updates, "security_count": 0}}) == {
-        SECURITY_TREND: 0.0
-    }
-    assert security_trend_readings({"updates": {**updates, "security_count": None}}) == {}
-    assert security_trend_readings({}) == {}
-    assert security_trend_readings in TREND_READERS
