@@ -38,6 +38,7 @@ from collector.adapters.ssh.session import SshSessions
 from collector.config import CollectorConfig
 from collector.domain.fleet import StaleAfter
 from collector.domain.kpis import WorkingDays
+from collector.domain.rules.catalogue import RULE_SECTIONS
 from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.attachments import AttachmentStore
@@ -180,7 +181,7 @@ def build_services(
         limits=BodyLimits(config.max_body_bytes, config.max_document_bytes),
         poll_targets=PollTargetService(sessions, box, clock),
         poll_findings=PollFindingService(sessions, clock),
-        tickets=TicketService(sessions, clock, rules),
+        tickets=TicketService(sessions, clock, rules, sections=RULE_SECTIONS),
         gauge_leadership=leadership,
         reports=ReportService(report_source, working_days, clock),
         calendar=CalendarService(sessions, clock),

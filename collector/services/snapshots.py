@@ -9,7 +9,7 @@ bulk evaluation of a whole register finish in seconds.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -37,15 +37,18 @@ def read_snapshots(
     sent: Mapping[int, Mapping[str, Any]] | None = None,
     *,
     trends: bool = True,
+    wanted: Collection[str] | None = None,
 ) -> list[Snapshot]:
     """Snapshots of the given assets that exist, in the order given. ``sent``: sections an
     ingest has just stored, by asset, used as they are instead of read back (a full inventory's
-    software list is most of the bytes). ``trends`` False: no trend readers, none to read."""
+    software list is most of the bytes). ``trends`` False: no trend readers, none to read.
+    ``wanted``: the only sections read (None: all of them); decoding the sections is most of
+    the time an evaluation of the whole register takes."""
     if not asset_ids:
         return []
     ids = list(asset_ids)
     assets = connection.execute(_ASSETS, {"ids": ids}).all()
-    sections = _sections(connection, ids, sent or {})
+    sections = _sections(connection, ids, sent or {}, wanted)
     conflicts = _conflicts(connection, ids)
     keys = _host_key_changes(connection, ids, {a.id: a.site_id for a in assets})
     kept = read_trends(connection, ids) if trends else {}
@@ -60,16 +63,24 @@ def read_snapshots(
 
 
 def _sections(
-    connection: Connection, ids: list[int], sent: Mapping[int, Mapping[str, Any]]
+    connection: Connection,
+    ids: list[int],
+    sent: Mapping[int, Mapping[str, Any]],
+    wanted: Collection[str] | None,
 ) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = defaultdict(dict)
+    if wanted is not None:
+        sent = {i: {n: v for n, v in given.items() if n in wanted} for i, given in sent.items()}
     read = [i for i in ids if i not in sent]
     if read:
-        for asset_id, name, content in connection.execute(_SECTIONS, {"ids": read}):
+        query, names = (_SECTIONS, {}) if wanted is None else (_WANTED, {"wanted": sorted(wanted)})
+        for asset_id, name, content in connection.execute(query, {"ids": read, **names}):
             found[asset_id][name] = content
     for asset_id, given in sent.items():
         rest = connection.execute(_OTHER_SECTIONS, {"asset": asset_id, "names": list(given)})
         for name, content in rest:
+            if wanted is not None and name not in wanted:
+                continue
             found[asset_id][name] = content
         found[asset_id].update(given)
     return found
@@ -133,7 +144,8 @@ _TREND = AssetTrendRow.__table__.c
 _CONFLICT = ConflictRow.__table__.c
 _FINDING = PollFindingRow.__table__.c
 _INTERFACE = InterfaceRow.__table__.c
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+# The ids written into the statement as integer literals (see adapters/db/id_lists.py).
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True, literal_execute=True)
 _ASSETS = (
     select(_ASSET.id, _ASSET.kind, SiteRow.__table__.c.code, _ASSET.site_id, _ASSET.last_seen,
            _ASSET.warranty_until)
@@ -143,6 +155,7 @@ _ASSETS = (
 _SECTIONS = select(_SECTION.asset_id, _SECTION.name, _SECTION.content).where(
     _SECTION.asset_id.in_(_IDS)
 )
+_WANTED = _SECTIONS.where(_SECTION.name.in_(bindparam("wanted", expanding=True)))
 _OTHER_SECTIONS = select(_SECTION.name, _SECTION.content).where(
     _SECTION.asset_id == bindparam("asset"),
     _SECTION.name.not_in(bindparam("names", expanding=True)),

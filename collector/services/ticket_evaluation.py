@@ -15,9 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, exists, insert, literal, null, or_, select, update
 
-from collector.adapters.db.models import Base, TicketEventRow, TicketRow
+from collector.adapters.db.bulk_insert import insert_rows
+from collector.adapters.db.id_lists import among
+from collector.adapters.db.models import Json, TicketEventRow, TicketRow, When
 from collector.domain.rules.findings import Finding
 from collector.domain.tickets import FINISHED, OPEN, Status
 
@@ -58,16 +60,17 @@ class Counts:
     reopened: int = 0
 
     def add(self, other: Counts) -> None:
-        for name, value in dataclasses.asdict(other).items():
-            setattr(self, name, getattr(self, name) + value)
+        for name in _COUNTS:  # not dataclasses.asdict: a deep copy, once per asset
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+_COUNTS = tuple(f.name for f in dataclasses.fields(Counts))
 _TICKET = TicketRow.__table__.c
 # Built once, on the table (Core): read on every evaluation after an ingest.
 _KNOWN = (
     select(_TICKET.id, _TICKET.asset_id, _TICKET.rule, _TICKET.subject, _TICKET.status,
            _TICKET.severity, _TICKET.evidence, _TICKET.message_id, _TICKET.resolved_at)
-    .where(_TICKET.asset_id.in_(bindparam("ids", expanding=True)))
+    .where(_TICKET.asset_id.in_(bindparam("ids", expanding=True, literal_execute=True)))
     .where(_TICKET.status.in_([s.value for s in OPEN]) |
            (_TICKET.resolved_at >= bindparam("since", type_=_TICKET.resolved_at.type)))
     .order_by(_TICKET.id)
@@ -97,6 +100,17 @@ def plain(evidence: Mapping[str, Any]) -> Any:
     return orjson.loads(orjson.dumps(evidence, default=str))
 
 
+@dataclass
+class Pending:
+    """A batch's ticket writes, gathered by ``apply_findings`` and made by ``write_pending`` in
+    a few statements (one per kind of change, not one per ticket)."""
+
+    opened: list[dict[str, Any]] = field(default_factory=list)
+    refreshed: list[dict[str, Any]] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
 def apply_findings(
     connection: Connection,
     asset_id: int,
@@ -104,11 +118,12 @@ def apply_findings(
     known: Known,
     now: datetime,
     *,
-    opened: list[dict[str, Any]],
+    pending: Pending,
 ) -> tuple[Counts, list[int]]:
-    """Bring the asset's tickets in line with its findings; the counts, and the ids of tickets
-    whose only change is last_seen (the caller touches them in bulk). New tickets are added
-    to ``opened`` for ``insert_opened`` (one statement for a batch of assets)."""
+    """Bring the asset's tickets in line with its findings; the counts (auto-resolves are
+    counted by ``write_pending``), and the ids of tickets whose only change is last_seen (the
+    caller touches them in bulk). Reopens are written here (each guarded by its own status);
+    new, refreshed and auto-resolved tickets are added to ``pending``."""
     counts, touched = Counts(evaluated=1), []
     seen: set[Key] = set()
     for finding in findings:
@@ -123,20 +138,16 @@ def apply_findings(
             if previous is not None and _reopen(connection, previous, finding, evidence, now):
                 counts.reopened += 1
             else:
-                opened.append(_new_row(asset_id, finding, evidence, now))
+                pending.opened.append(_new_row(asset_id, finding, evidence, now))
                 counts.new += 1
         elif _changed(current, finding, evidence):
-            _refresh(connection, current, finding, evidence, now)
+            _refresh(pending, current, finding, evidence, now)
             counts.updated += 1
         else:
             touched.append(current.id)
-    for key, ticket in known.open.items():
-        if (
-            key not in seen
-            and ticket.status is Status.NEW
-            and _auto_resolve(connection, ticket, now)
-        ):
-            counts.auto_resolved += 1
+    pending.resolved.extend(
+        t.id for k, t in known.open.items() if k not in seen and t.status is Status.NEW
+    )
     return counts, touched
 
 
@@ -153,42 +164,66 @@ def _new_row(asset_id: int, finding: Finding, evidence: Any, now: datetime) -> d
             "last_seen": now, "updated_at": now, "reopened": 0}  # fmt: skip
 
 
-# Built once, on the tables: a new asset's first evaluation opens its tickets with these.
-_TICKETS = Base.metadata.tables[TicketRow.__tablename__]
-_INSERT_TICKETS = insert(_TICKETS).returning(_TICKETS.c.id, sort_by_parameter_order=True)
-_INSERT_EVENTS = insert(Base.metadata.tables[TicketEventRow.__tablename__])
+def write_pending(connection: Connection, pending: Pending, now: datetime) -> int:
+    """Make the batch's gathered writes; the number of tickets auto-resolved. New tickets are
+    refused by the partial unique index (IntegrityError) when a concurrent evaluation opened
+    one first; a refresh or auto-resolve applies only to a ticket still open (still new)."""
+    if pending.refreshed:
+        connection.execute(_REFRESH, pending.refreshed)
+    resolved = _auto_resolve(connection, pending.resolved, now)
+    _insert_opened(connection, pending.opened, now)
+    if pending.events:
+        connection.execute(insert(TicketEventRow), pending.events)
+    return resolved
 
 
-def insert_opened(connection: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
-    """Insert new tickets and their first events; the partial unique index refuses (raises
-    IntegrityError) a ticket a concurrent evaluation opened first."""
+def _insert_opened(connection: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Insert new tickets (in bulk, without RETURNING: SQLAlchemy would make that one huge
+    statement per thousand rows for the driver to parse) and then their first events in one
+    INSERT ... SELECT: a ticket of these assets opened at ``now`` without any event yet is
+    one inserted here, since every ticket gets its first event in the transaction that
+    inserts it."""
     if not rows:
         return
-    ids = connection.execute(_INSERT_TICKETS, rows).scalars().all()
-    connection.execute(_INSERT_EVENTS, [
-        {"ticket_id": ticket_id, "at": now, "actor": SYSTEM, "from_status": None,
-         "to_status": Status.NEW.value, "note": f"ditemukan aturan {row['rule']}",
-         "changes": None}
-        for ticket_id, row in zip(ids, rows, strict=True)
-    ])  # fmt: skip
+    insert_rows(connection, TicketRow, rows)
+    assets = sorted({row["asset_id"] for row in rows})
+    fresh = (
+        select(TicketRow.id, literal(now, When), literal(SYSTEM), null(),
+               literal(Status.NEW.value), literal("ditemukan aturan ") + TicketRow.rule, null())
+        .where(among(TicketRow.asset_id, assets), TicketRow.status == Status.NEW.value,
+               TicketRow.first_seen == now,
+               ~exists().where(TicketEventRow.ticket_id == TicketRow.id))
+        .order_by(TicketRow.id)
+    )  # fmt: skip
+    columns = ["ticket_id", "at", "actor", "from_status", "to_status", "note", "changes"]
+    connection.execute(insert(TicketEventRow).from_select(columns, fresh))
 
 
-def _refresh(connection: Connection, ticket: KnownTicket, finding: Finding, evidence: Any,
+_REFRESH = (
+    update(TicketRow)
+    .where(TicketRow.id == bindparam("ticket_id"),
+           or_(*(TicketRow.status == s.value for s in sorted(OPEN))))  # no IN: executemany
+    .values(severity=bindparam("severity"), evidence=bindparam("evidence", type_=Json),
+            last_seen=bindparam("now", type_=When), message_id=bindparam("message_id"),
+            message_en=bindparam("message_en"), maintenance=bindparam("maintenance"),
+            updated_at=bindparam("now", type_=When))
+)  # fmt: skip
+
+
+def _refresh(pending: Pending, ticket: KnownTicket, finding: Finding, evidence: Any,
              now: datetime) -> None:  # fmt: skip
     """New evidence (and severity, sentence) for an open ticket; an event only when the
     severity changes."""
-    connection.execute(
-        update(TicketRow)
-        .where(TicketRow.id == ticket.id, TicketRow.status.in_([s.value for s in OPEN]))
-        .values(severity=finding.severity.value, evidence=evidence, last_seen=now,
-                message_id=finding.message_id, message_en=finding.message_en,
-                maintenance=finding.maintenance.value, updated_at=now)
+    pending.refreshed.append(
+        {"ticket_id": ticket.id, "severity": finding.severity.value, "evidence": evidence,
+         "now": now, "message_id": finding.message_id, "message_en": finding.message_en,
+         "maintenance": finding.maintenance.value}
     )  # fmt: skip
     if ticket.severity != finding.severity.value:
-        _event(connection, ticket.id, now, ticket.status, ticket.status,
+        pending.events.append(_event(ticket.id, now, ticket.status, ticket.status,
                note=f"tingkat {ticket.severity} → {finding.severity.value}",
                changes={"severity": [ticket.severity, finding.severity.value],
-                "evidence": [ticket.evidence, evidence]})  # fmt: skip
+                "evidence": [ticket.evidence, evidence]}))  # fmt: skip
 
 
 def _reopen(connection: Connection, ticket: KnownTicket, finding: Finding, evidence: Any,
@@ -202,32 +237,37 @@ def _reopen(connection: Connection, ticket: KnownTicket, finding: Finding, evide
                 updated_at=now, resolved_at=None, reopened=TicketRow.reopened + 1)
     ).rowcount  # fmt: skip
     if done:
-        _event(connection, ticket.id, now, ticket.status, Status.NEW,
-               note=f"muncul lagi dalam jendela buka-ulang (selesai {ticket.resolved_at:%Y-%m-%d})",
-               changes={"evidence": [ticket.evidence, evidence]})  # fmt: skip
+        connection.execute(insert(TicketEventRow), _event(ticket.id, now, ticket.status,
+            Status.NEW,
+            note=f"muncul lagi dalam jendela buka-ulang (selesai {ticket.resolved_at:%Y-%m-%d})",
+            changes={"evidence": [ticket.evidence, evidence]}))  # fmt: skip
     return bool(done)
 
 
-def _auto_resolve(connection: Connection, ticket: KnownTicket, now: datetime) -> bool:
+def _auto_resolve(connection: Connection, ids: list[int], now: datetime) -> int:
+    """Auto-resolve the tickets still new (one statement); how many were."""
+    if not ids:
+        return 0
     done = connection.execute(
         update(TicketRow)
-        .where(TicketRow.id == ticket.id, TicketRow.status == Status.NEW.value)
+        .where(among(TicketRow.id, ids), TicketRow.status == Status.NEW.value)
         .values(status=Status.AUTO_RESOLVED.value, resolved_at=now, updated_at=now)
-    ).rowcount
+        .returning(TicketRow.id)
+    ).scalars().all()  # fmt: skip
     if done:
         note = "kondisi tidak lagi terdeteksi dan belum ada tindakan: pulih otomatis"
-        _event(connection, ticket.id, now, Status.NEW, Status.AUTO_RESOLVED, note=note)
-    return bool(done)
+        connection.execute(insert(TicketEventRow), [
+            _event(ticket_id, now, Status.NEW, Status.AUTO_RESOLVED, note=note)
+            for ticket_id in sorted(done)
+        ])  # fmt: skip
+    return len(done)
 
 
-def _event(connection: Connection, ticket_id: int, now: datetime, before: Status | None,
-           after: Status, *, note: str, changes: Any = None) -> None:  # fmt: skip
-    connection.execute(
-        insert(TicketEventRow),
-        {"ticket_id": ticket_id, "at": now, "actor": SYSTEM,
-         "from_status": before.value if before else None, "to_status": after.value,
-         "note": note, "changes": changes},
-    )  # fmt: skip
+def _event(ticket_id: int, now: datetime, before: Status | None, after: Status, *, note: str,
+           changes: Any = None) -> dict[str, Any]:  # fmt: skip
+    return {"ticket_id": ticket_id, "at": now, "actor": SYSTEM,
+            "from_status": before.value if before else None, "to_status": after.value,
+            "note": note, "changes": changes}  # fmt: skip
 
 
 def needs_writes(findings: Iterable[Finding], known: Known) -> bool:

@@ -11,15 +11,16 @@ rules (not seen for N days, warranty, end-of-life dates) move.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from collector.adapters.db.bulk_insert import insert_rows
 from collector.adapters.db.models import AssetRow, AssetTrendRow, Base, SiteRow, TicketRow
 from collector.domain.rules.catalogue import FAMILIES, TREND_READERS, TrendReader
 from collector.domain.rules.findings import Finding, RuleFamily, Snapshot
@@ -32,10 +33,11 @@ from collector.services.ticket_actions import act
 from collector.services.ticket_evaluation import (
     Counts,
     Known,
+    Pending,
     apply_findings,
-    insert_opened,
     needs_writes,
     read_known,
+    write_pending,
 )
 from collector.services.ticket_queries import (
     Ticket,
@@ -84,13 +86,18 @@ class TicketService:
         rules: Rules,
         families: Sequence[tuple[str, RuleFamily]] = FAMILIES,
         trend_readers: Sequence[TrendReader] = TREND_READERS,
+        *,
+        sections: Collection[str] | None = None,
     ) -> None:
+        """``sections``: the only sections the families and trend readers read (the
+        catalogue's RULE_SECTIONS for its own); None reads every section."""
         self._sessions = sessions
         self._clock = clock
         self._rules = rules
         self._settings = TicketSettings.from_rules(rules)
         self._families = tuple(families)
         self._readers = tuple(trend_readers)
+        self._sections = None if sections is None else frozenset(sections)
 
     def evaluate(
         self, asset_ids: Iterable[int], sent: Mapping[int, Mapping[str, Any]] | None = None
@@ -166,12 +173,14 @@ class TicketService:
     ) -> Counts:
         with self._sessions.begin() as session:
             connection = session.connection()
-            snapshots = read_snapshots(connection, ids, now, sent, trends=bool(self._readers))
+            snapshots = read_snapshots(
+                connection, ids, now, sent, trends=bool(self._readers), wanted=self._sections
+            )
             if self._readers:
                 rows: list[dict[str, Any]] = []
                 snapshots = [self._record_trends(connection, s, now, rows) for s in snapshots]
                 if rows:
-                    connection.execute(insert(AssetTrendRow), rows)
+                    insert_rows(connection, AssetTrendRow, rows)
             known = read_known(connection, ids, now, self._settings.reopen_window)
         counts, touched = Counts(), list[int]()
         plans: list[Plan] = []
@@ -202,14 +211,14 @@ class TicketService:
             return counts, touched
         try:
             with self._sessions.begin() as session:
-                connection, opened = session.connection(), list[dict[str, Any]]()
+                connection, pending = session.connection(), Pending()
                 for asset_id, findings, known in plans:
                     done, seen = apply_findings(
-                        connection, asset_id, findings, known, now, opened=opened
+                        connection, asset_id, findings, known, now, pending=pending
                     )
                     counts.add(done)
                     touched.extend(seen)
-                insert_opened(connection, opened, now)
+                counts.auto_resolved += write_pending(connection, pending, now)
         except IntegrityError:
             log.info("evaluasi bersamaan: %d aset diterapkan satu per satu", len(plans))
         else:
@@ -263,11 +272,11 @@ class TicketService:
 
 
 def _apply_asset(connection: Connection, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
-    """One asset's changes on ``connection``, its new tickets inserted."""
-    opened: list[dict[str, Any]] = []
-    done = apply_findings(connection, *plan, now, opened=opened)
-    insert_opened(connection, opened, now)
-    return done
+    """One asset's changes on ``connection``, all written."""
+    pending = Pending()
+    counts, touched = apply_findings(connection, *plan, now, pending=pending)
+    counts.auto_resolved += write_pending(connection, pending, now)
+    return counts, touched
 
 
 def counts_line(counts: Counts) -> str:
@@ -281,6 +290,6 @@ def counts_line(counts: Counts) -> str:
 _TICKETS = Base.metadata.tables[TicketRow.__tablename__]
 _TOUCH = (
     update(_TICKETS)
-    .where(_TICKETS.c.id.in_(bindparam("ids", expanding=True)))
+    .where(_TICKETS.c.id.in_(bindparam("ids", expanding=True, literal_execute=True)))
     .values(last_seen=bindparam("now", type_=_TICKETS.c.last_seen.type))
 )

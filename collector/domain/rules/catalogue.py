@@ -26,6 +26,18 @@ FAMILIES: tuple[tuple[str, RuleFamily], ...] = (
     ("identity", evaluate_identity),
 )
 
+# The observation sections the families above and the trend readers below read (a family or
+# reader that reads another section adds it here): the ticket service reads only these from
+# the register, not the hardware, network or user lists no rule looks at. A test runs every
+# family over snapshots that record which sections are read.
+RULE_SECTIONS: frozenset[str] = frozenset({
+    "disk_health", "storages",  # disk
+    "updates", "operatingsystem", "softwares", "device",  # software (device: firmware)
+    "volumes", "status",  # volumes
+    "supplies", "printer",  # printers (and device: page count)
+    "power", "batteries",  # power
+})  # fmt: skip
+
 # A trend reader takes an asset's current sections (Snapshot.sections) and returns the values
 # worth keeping as history, by "metric:subject" (e.g. "volume_used_bytes:/var" → bytes used).
 # The ticket service records them in asset_trends (at most one reading per metric per asset

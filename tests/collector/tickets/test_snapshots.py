@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from collector.adapters.db.models import (
     AssetRow,
+    AssetSectionRow,
     AssetTrendRow,
     ConflictRow,
     InterfaceRow,
@@ -53,3 +54,21 @@ def test_a_snapshot_carries_what_the_rules_read(services: Services, clock: Fixed
     assert [c["reason"] for c in snapshot.conflicts] == ["serial_shared"]
     assert [(k["id"], k["seen"]) for k in snapshot.host_key_changes] == [(sby, "SHA256:b")]
     assert [v for _, v in snapshot.trends["volume_used_bytes:/"]] == [3.0, 5.0]  # oldest first
+
+
+def test_a_snapshot_holds_only_the_wanted_sections(services: Services, clock: FixedClock) -> None:
+    asset = add_asset(services, add_site(services), "pc-01")
+    set_findings(services, asset, [("r", "s", 1)])
+    with services.sessions.begin() as session:
+        for name in ("volumes", "networks"):
+            session.add(AssetSectionRow(asset_id=asset, name=name, content=[{"n": name}],
+                                        source="agent", updated_at=clock.now))  # fmt: skip
+    wanted = {"volumes", "status"}
+    sent = {asset: {"status": {"uptime_seconds": 5}, "hardware": {"model": "x"}}}
+    with services.engine.connect() as connection:
+        [everything] = read_snapshots(connection, [asset], clock.now)
+        [read] = read_snapshots(connection, [asset], clock.now, wanted=wanted)
+        [given] = read_snapshots(connection, [asset], clock.now, sent, wanted=wanted)
+    assert set(everything.sections) == {"fake_findings", "volumes", "networks"}
+    assert read.sections == {"volumes": [{"n": "volumes"}]}
+    assert given.sections == {"volumes": [{"n": "volumes"}], "status": {"uptime_seconds": 5}}
