@@ -41,3 +41,15 @@ class RegisterGauges(Collector):
         for (site, kind), count in sorted(self._count_assets().items()):
             family.add_metric([site, kind], count)
         yield family
+
+
+class NotificationMetrics:
+    """Announcements of critical tickets, by channel and result (delivered, retry, failed)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.results = Counter(
+            "asetik_notifications",
+            "Notification attempts of new critical tickets, by channel and result.",
+            ["channel", "result"],
+            registry=registry,
+        )
