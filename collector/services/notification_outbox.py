@@ -30,6 +30,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Select, exists, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.models import (
@@ -40,7 +41,6 @@ from collector.adapters.db.models import (
     TicketEventRow,
     TicketRow,
 )
-from collector.adapters.db.upsert import insert_ignoring_conflicts
 from collector.adapters.sealing import SecretBox
 from collector.domain.digest import DigestItem
 from collector.domain.notifications import (
@@ -109,11 +109,8 @@ class NotificationOutbox:
         with self._sessions.begin() as session:
             connection = session.connection()
             for channel in Channel:
-                rows = _new_deliveries(session, channel, now)
-                insert_ignoring_conflicts(connection, Delivery.__table__, rows,  # type: ignore[arg-type]
-                                          ("ticket_id", "occurrence", "channel"))  # fmt: skip
-                for row in rows:
-                    made[row["state"]] += 1
+                for state in _insert_new(connection, _new_deliveries(session, channel, now)):
+                    made[state] += 1
         return made
 
     def claim_webhooks(self, now: datetime, limit: int = 50) -> list[Claimed]:
@@ -264,6 +261,19 @@ def _new_deliveries(session: Session, channel: Channel, now: datetime) -> list[d
                      "state": state.value, "payload": body, "attempts": 0, "next_attempt_at": now,
                      "last_error": None, "created_at": now, "delivered_at": None})  # fmt: skip
     return made
+
+
+def _insert_new(connection: Connection, rows: list[dict[str, Any]]) -> list[str]:
+    """Insert the rows but those another dispatcher made first; the states of those made."""
+    if not rows:
+        return []
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Delivery)
+        .on_conflict_do_nothing(index_elements=["ticket_id", "occurrence", "channel"])
+        .returning(Delivery.state)
+    )
+    return list(connection.execute(statement, rows).scalars())
 
 
 def _events(connection: Connection, ticket_ids: Sequence[int]) -> dict[int, list[TicketEventView]]:
