@@ -7,7 +7,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prometheus_client import CollectorRegistry
@@ -19,8 +19,14 @@ from agent import __version__
 from collector.adapters.db.engine import open_engine, session_factory
 from collector.adapters.db.leadership import METRICS_GAUGES, Leadership
 from collector.adapters.db.migrate import require_current
-from collector.adapters.metrics import FleetGauges, IngestMetrics, register_build_info
+from collector.adapters.metrics import (
+    FleetGauges,
+    IngestMetrics,
+    NotificationMetrics,
+    register_build_info,
+)
 from collector.adapters.sealing import SecretBox, load_key
+from collector.adapters.smtp import SmtpMailer
 from collector.adapters.snmp.client import Budget, PysnmpReader
 from collector.adapters.snmp.credentials import Credential
 from collector.adapters.snmp.observe import observe_device
@@ -35,6 +41,7 @@ from collector.adapters.ssh.pinned import PinnedSessions
 from collector.adapters.ssh.profile import PROFILES as SSH_PROFILES
 from collector.adapters.ssh.profile import load_ssh_profiles
 from collector.adapters.ssh.session import SshSessions
+from collector.adapters.webhook import AiohttpPoster, WebhookPoster
 from collector.config import CollectorConfig
 from collector.domain.fleet import StaleAfter
 from collector.domain.kpis import WorkingDays
@@ -45,6 +52,9 @@ from collector.services.attachments import AttachmentStore
 from collector.services.enrolment import Caller, EnrolmentService
 from collector.services.fleet_summary import read_fleet_summary
 from collector.services.ingest import NOT_SECTIONS, IngestResult, IngestService
+from collector.services.notification_dispatch import DispatchSettings, NotificationDispatcher
+from collector.services.notification_outbox import NotificationOutbox
+from collector.services.notification_settings import NotificationSettings
 from collector.services.plans import PlanService
 from collector.services.poll_findings import PollFindingService
 from collector.services.poll_targets import PollTargetService
@@ -94,6 +104,9 @@ class Services:
     executions: ExecutionService
     verification: WorkVerification
     attachments: AttachmentStore
+    notification_settings: NotificationSettings
+    outbox: NotificationOutbox
+    notification_metrics: NotificationMetrics
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -192,7 +205,26 @@ def build_services(
         attachments=AttachmentStore(
             sessions, clock, config.data_dir / "attachments", config.max_attachment_bytes
         ),
+        notification_settings=NotificationSettings(sessions, box, clock),
+        outbox=NotificationOutbox(sessions, box),
+        notification_metrics=NotificationMetrics(registry),
     )
+
+
+def build_dispatcher(
+    config: CollectorConfig, services: Services, poster: WebhookPoster | None = None
+) -> NotificationDispatcher:
+    """The notification dispatcher over the services' outbox: webhooks through ``poster``
+    (aiohttp's client by default), digests through the configured SMTP server (none: e-mail
+    off, said once in the log)."""
+    mailer = SmtpMailer(config.smtp) if config.smtp else None
+    if mailer is None:
+        log.info("ASETIK_SMTP_HOST tidak diatur: ringkasan e-mail tiket kritis mati")
+    sender = config.smtp.sender if config.smtp else "asetik@localhost"
+    settings = DispatchSettings(timedelta(minutes=config.digest_minutes), sender)
+    return NotificationDispatcher(services.outbox, poster or AiohttpPoster(), mailer,
+                                  services.clock, metrics=services.notification_metrics,
+                                  settings=settings)  # fmt: skip
 
 
 def secret_box(config: CollectorConfig) -> SecretBox:

@@ -13,6 +13,18 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server the e-mail digests go through (ASETIK_SMTP_*)."""
+
+    host: str
+    port: int = 25
+    sender: str = "asetik@localhost"
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = False
+
+
+@dataclass(frozen=True)
 class CollectorConfig:
     db_url: str
     host: str
@@ -24,6 +36,8 @@ class CollectorConfig:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     secret_key: str | None = field(default=None, repr=False)  # seals SNMP/SSH secrets
+    smtp: SmtpSettings | None = None  # None: e-mail digests are off
+    digest_minutes: int = 60  # one digest per site at most this often (ASETIK_DIGEST_MINUTES)
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -68,7 +82,33 @@ def load_config(
         if path is not None and not path.is_file():
             raise ConfigError(f"berkas TLS tidak ditemukan: {path}")
     return CollectorConfig(url, host, port, folder, tls_cert=cert, tls_key=key,
-                           secret_key=environ.get("ASETIK_SECRET_KEY") or None)  # fmt: skip
+                           secret_key=environ.get("ASETIK_SECRET_KEY") or None,
+                           smtp=load_smtp(environ), digest_minutes=_whole(
+                               environ, "ASETIK_DIGEST_MINUTES", 60, 1, 10080))  # fmt: skip
+
+
+def load_smtp(environ: Mapping[str, str]) -> SmtpSettings | None:
+    """The SMTP settings from ASETIK_SMTP_*; None without ASETIK_SMTP_HOST (e-mail off)."""
+    host = environ.get("ASETIK_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    starttls = environ.get("ASETIK_SMTP_STARTTLS", "0").strip().lower()
+    if starttls not in ("0", "1", "true", "false", "yes", "no", ""):
+        raise ConfigError("ASETIK_SMTP_STARTTLS harus 1/0 (true/false)")
+    return SmtpSettings(host, _whole(environ, "ASETIK_SMTP_PORT", 25, 1, 65535),
+                        environ.get("ASETIK_SMTP_FROM", "").strip() or f"asetik@{host}",
+                        environ.get("ASETIK_SMTP_USER") or None,
+                        environ.get("ASETIK_SMTP_PASSWORD") or None,
+                        starttls in ("1", "true", "yes"))  # fmt: skip
+
+
+def _whole(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdecimal() or not low <= int(text) <= high:
+        raise ConfigError(f"{name} harus bilangan bulat {low}..{high}")
+    return int(text)
 
 
 def _path(text: str | None) -> Path | None:

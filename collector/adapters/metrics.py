@@ -156,3 +156,15 @@ def register_build_info(registry: CollectorRegistry, version: str) -> None:
     Info("asetik_build", "The collector's version and Python.", registry=registry).info(
         {"version": version, "python": platform.python_version()}
     )
+
+
+class NotificationMetrics:
+    """Announcements of critical tickets, by channel and result (delivered, retry, failed)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.results = Counter(
+            "asetik_notifications",
+            "Notification attempts of new critical tickets, by channel and result.",
+            ["channel", "result"],
+            registry=registry,
+        )

@@ -4,6 +4,7 @@ explain smartctl verdicts."""
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import multiprocessing
@@ -23,14 +24,18 @@ from collector.adapters.db.engine import open_engine
 from collector.adapters.db.migrate import OutdatedSchemaError, upgrade
 from collector.adapters.sealing import SealError
 from collector.adapters.snmp.targets import TargetsError
-from collector.bootstrap import Services, build_services, prepare_data_dir
+from collector.bootstrap import Services, build_dispatcher, build_services, prepare_data_dir
 from collector.config import CollectorConfig, ConfigError, load_config
+from collector.domain.notifications import SettingsError
 from collector.entrypoints.calendar_commands import add_commands as add_calendar_commands
 from collector.entrypoints.calendar_commands import calendar_override, calendar_show
 from collector.entrypoints.eol import add_commands as add_eol_commands
 from collector.entrypoints.eol import run_eol_refresh
 from collector.entrypoints.explain_smart import add_command as add_explain_smart
 from collector.entrypoints.explain_smart import run_explain_smart
+from collector.entrypoints.notify import add_commands as add_notify_commands
+from collector.entrypoints.notify import run_notify
+from collector.entrypoints.notify_loop import notification_loop
 from collector.entrypoints.plan_commands import add_commands as add_plan_commands
 from collector.entrypoints.plan_commands import plan_generate
 from collector.entrypoints.poll import add_commands as add_poll_commands
@@ -125,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
         add_calendar_commands,
         add_plan_commands,
         add_report_commands,
+        add_notify_commands,
     ):
         add_more(commands)
     return parser  # fmt: skip
@@ -173,6 +179,7 @@ def _serve_one(config: CollectorConfig, reuse_port: bool) -> None:
 
     services = build_services(config)
     app = build_app(services, work_order_interval=WORK_ORDER_INTERVAL)
+    app.cleanup_ctx.append(notification_loop(functools.partial(build_dispatcher, config, services)))
 
     async def close(_app: web.Application) -> None:
         services.close()
@@ -302,6 +309,9 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("calendar", "show"): _with_services(calendar_show),
     ("calendar", "override"): _with_services(calendar_override),
     ("plan", "generate"): _with_services(plan_generate),
+    ("notify", "set"): run_notify,
+    ("notify", "show"): run_notify,
+    ("notify", "send"): run_notify,
 }
 
 
@@ -314,7 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS[(args.command, getattr(args, "action", None))]
     try:
         return command(_config(args), args)
-    except (ConfigError, RegisterError, OutdatedSchemaError, SealError, TargetsError) as exc:
+    except (ConfigError, RegisterError, OutdatedSchemaError, SealError, TargetsError,
+            SettingsError) as exc:  # fmt: skip
         print(f"asetik-collector: {exc}", file=sys.stderr)
         return 2
     except Refused as exc:

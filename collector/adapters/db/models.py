@@ -544,3 +544,51 @@ class WorkAttachmentRow(Base):
     stored_as: Mapped[str] = mapped_column(String(300))
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(When)
+
+
+class NotificationSettingsRow(Base):
+    """Where a site's new critical tickets are announced: a signed webhook, an e-mail digest.
+
+    ``*_since`` is when a channel was switched on: only tickets that become critical from then
+    on are announced on it (switching on is not a flood of old tickets)."""
+
+    __tablename__ = "notification_settings"
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"),
+                                         primary_key=True)  # fmt: skip
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
+    webhook_secret: Mapped[str | None] = mapped_column(Text)  # sealed (SecretBox)
+    webhook_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    webhook_since: Mapped[datetime | None] = mapped_column(When)
+    email_to: Mapped[Any] = mapped_column(Json, nullable=True)  # list of addresses
+    email_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_since: Mapped[datetime | None] = mapped_column(When)
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    digest_sent_at: Mapped[datetime | None] = mapped_column(When)
+    created_at: Mapped[datetime] = mapped_column(When)
+    updated_at: Mapped[datetime] = mapped_column(When)
+
+
+class NotificationDeliveryRow(Base):
+    """One announcement of one ticket becoming critical on one channel: unique per (ticket,
+    occurrence = the ticket's reopen count, channel), so it is made once, whoever claims it."""
+
+    __tablename__ = "notification_deliveries"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "occurrence", "channel",
+                         name="ux_notification_deliveries_key"),
+        Index("ix_notification_deliveries_due", "channel", "state", "next_attempt_at"),
+        Index("ix_notification_deliveries_site", "site_id", "channel", "state"),
+    )  # fmt: skip
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    occurrence: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    delivery_id: Mapped[str] = mapped_column(String(36), unique=True)  # X-Asetik-Delivery
+    state: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)  # the JSON body, fixed when the row is made
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(When)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(When)
+    delivered_at: Mapped[datetime | None] = mapped_column(When)
