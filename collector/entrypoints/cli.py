@@ -29,6 +29,8 @@ from collector.entrypoints.calendar_commands import add_commands as add_calendar
 from collector.entrypoints.calendar_commands import calendar_override, calendar_show
 from collector.entrypoints.eol import add_commands as add_eol_commands
 from collector.entrypoints.eol import run_eol_refresh
+from collector.entrypoints.evaluation_commands import add_commands as add_evaluation_commands
+from collector.entrypoints.evaluation_commands import evaluation_record, evaluation_show
 from collector.entrypoints.explain_smart import add_command as add_explain_smart
 from collector.entrypoints.explain_smart import run_explain_smart
 from collector.entrypoints.plan_commands import add_commands as add_plan_commands
@@ -125,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
         add_calendar_commands,
         add_plan_commands,
         add_report_commands,
+        add_evaluation_commands,
     ):
         add_more(commands)
     return parser  # fmt: skip
@@ -302,6 +305,8 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("calendar", "show"): _with_services(calendar_show),
     ("calendar", "override"): _with_services(calendar_override),
     ("plan", "generate"): _with_services(plan_generate),
+    ("evaluation", "record"): _with_services(evaluation_record),
+    ("evaluation", "show"): _with_services(evaluation_show),
 }
 
 
