@@ -51,7 +51,10 @@ def plan_paths(errors: dict[str, Any]) -> dict[str, Any]:
                         "201 the plan", errors, requestBody=_body("PlanCreate")),
         },
         "/api/v1/plans/{plan_id}": {"get": _op(
-            "A plan with its items", "200 plan and items", errors, parameters=plan)},
+            "A plan with its items and its SOP deadlines in working days (approval ≤ 10 HK, "
+            "M&E ≤ 5 HK after the period, identification → plan ≤ 10 HK per ticket item: "
+            "taken, or left as '3 HK lagi' / '2 HK terlambat')", "200 plan, items, deadlines",
+            errors, parameters=plan)},
         "/api/v1/plans/{plan_id}/transitions": {"post": _op(
             "Move a plan: submit, return, approve, activate (makes its work orders), close; "
             "409 for a move its state does not allow (planner, admin)", "200 the plan", errors,

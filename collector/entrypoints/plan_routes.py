@@ -57,8 +57,11 @@ async def create_plan(request: web.Request) -> web.Response:
 
 async def get_plan(request: web.Request) -> web.Response:
     viewer = await _viewer(request)
-    plan, items = await _call(request.app[SERVICES].plans.detail, viewer, _id(request, "plan_id"))
-    return _json({"plan": asdict(plan), "items": [asdict(i) for i in items]})
+    plans, plan_id = request.app[SERVICES].plans, _id(request, "plan_id")
+    plan, items = await _call(plans.detail, viewer, plan_id)
+    deadlines = await _call(plans.deadlines, viewer, plan_id)
+    return _json({"plan": asdict(plan), "items": [asdict(i) for i in items],
+                  "deadlines": asdict(deadlines)})  # fmt: skip
 
 
 async def move_plan(request: web.Request) -> web.Response:

@@ -39,6 +39,7 @@ from collector.domain.plans import (
 from collector.domain.register import AssetKind, AssetStatus
 from collector.domain.tickets import Status
 from collector.errors import Refused
+from collector.services.plan_deadlines import PlanDeadlines, plan_deadlines
 from collector.services.plan_fields import Terms, ids, invalid, terms, text
 from collector.services.plan_views import (
     ItemView,
@@ -122,6 +123,13 @@ class PlanService:
         with self._sessions() as session:
             row, code = plan_in_scope(session, viewer, plan_id)
             return plan_view(session, row, code), item_views(session, plan_id)
+
+    def deadlines(self, viewer: Viewer, plan_id: int) -> PlanDeadlines:
+        """The plan's SOP deadlines in working days (approval, M&E, identification → plan per
+        item from a ticket); 404 outside the viewer's scope."""
+        with self._sessions() as session:
+            row, _ = plan_in_scope(session, viewer, plan_id)
+            return plan_deadlines(session, row, self._clock())
 
     def move(self, viewer: Viewer, plan_id: int, body: Mapping[str, Any]) -> PlanView:
         """Move the plan (submit, return, approve, activate, close), recording who and when;
