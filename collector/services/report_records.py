@@ -160,13 +160,22 @@ def _order(
         item_id=row.item_id,
         scheduled=row.due_on,
         status=status,
-        done_at=row.done_at or execution.recorded_at,
+        done_at=_done_at(execution),
         outcome=mr.Outcome(execution.outcome),
         cost=Decimal(execution.cost),
         condition_after=Kondisi(execution.kondisi_after),
         notes=notes,
         evidence=tuple(evidence),
     )
+
+
+def _done_at(execution: WorkExecutionRow) -> datetime:
+    """When the work was done: the executor's date (a record written days later must not make
+    the work late), at the moment it was recorded when that is the same day (WIB), else noon."""
+    recorded = execution.recorded_at
+    if recorded.astimezone(WIB).date() == execution.done_on:
+        return recorded
+    return datetime.combine(execution.done_on, time(12), WIB)
 
 
 def _evidence(session: Session, order_ids: list[int]) -> defaultdict[int, list[mr.Evidence]]:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from collector.bootstrap import Services
+from collector.domain.kpis import WIB
 from collector.domain.maintenance_records import (
     ExecutorKind,
     MaintenanceKind,
@@ -143,3 +144,16 @@ def test_working_days_come_from_the_calendar_and_its_overrides(
     assert between(date(2026, 3, 13), date(2026, 4, 6)) == 10  # the calendar read is kept...
     clock.now += timedelta(minutes=2)
     assert between(date(2026, 3, 13), date(2026, 4, 6)) == 9  # ...for a minute
+
+
+def test_work_recorded_days_later_counts_on_the_day_it_was_done(
+    services: Services, clock: FixedClock
+) -> None:
+    services, _, order_id, _ = _inventoried_and_planned(services)
+    clock.now += timedelta(days=3)  # recorded on Monday 30 November for Friday's work
+    services.executions.record(OPERATOR, order_id, REPORT)
+    records = DatabaseReportSource(services.sessions).maintenance_records(
+        "BBPOM-SBY", parse_period("2026-Q4"))  # fmt: skip
+    assert records is not None
+    [order] = records.orders
+    assert order.done_at == datetime(2026, 11, 27, 12, tzinfo=WIB)
