@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from collector.services.workday_calendar import calendar_working_days
 from tests.collector.conftest import FixedClock
 from tests.collector.plans.setup import OPERATOR, PLANNER
 from tests.collector.plans.test_execution import REPORT, _inventoried_and_planned
+from tests.collector.test_api_assets import call
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ADMIN = Viewer(user_id=0, name="admin", role=Role.ADMIN, site_id=None)
@@ -157,3 +159,25 @@ def test_work_recorded_days_later_counts_on_the_day_it_was_done(
     assert records is not None
     [order] = records.orders
     assert order.done_at == datetime(2026, 11, 27, 12, tzinfo=WIB)
+
+
+def test_the_me_record_over_http(services: Services) -> None:
+    services.enrolment.create_site("BBPOM-SBY", "Balai Besar POM di Surabaya")
+    services.enrolment.create_site("BPOM-AMB", "Balai POM di Ambon")
+    for name, role, site in (("budi", "planner", None), ("tamu", "viewer", None),
+                             ("amb", "planner", "BPOM-AMB")):  # fmt: skip
+        services.users.create(name, role, site, None)
+    budi, tamu, amb = (services.users.issue_token(n) for n in ("budi", "tamu", "amb"))
+    path = "/api/v1/plans/evaluations?site=BBPOM-SBY&period=2026-Q3"
+    body = json.dumps(EVALUATION).encode()
+    assert call(services, "PUT", path, None, body).status == 401
+    assert call(services, "PUT", path, tamu, body).status == 403
+    assert call(services, "PUT", path, amb, body).status == 404
+    assert call(services, "PUT", path, budi, b"[1]").status in {400, 422}
+    assert call(services, "GET", path, budi).status == 404  # nothing written so far
+    stored = call(services, "PUT", path, budi, body)
+    assert stored.status == 200, stored.text
+    shown = call(services, "GET", path, tamu)
+    assert shown.status == 200 and shown.json()["evaluator"] == "Dra. Sri Wahyuni"
+    assert shown.json()["follow_ups"][0]["due"] == "2026-11-30"
+    assert call(services, "GET", path, amb).status == 404
