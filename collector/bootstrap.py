@@ -50,6 +50,7 @@ from collector.ingest.decode import BodyLimits
 from collector.ingest.validate import compile_observation_validator
 from collector.services.attachments import AttachmentStore
 from collector.services.enrolment import Caller, EnrolmentService
+from collector.services.evaluations import EvaluationService
 from collector.services.fleet_summary import read_fleet_summary
 from collector.services.ingest import NOT_SECTIONS, IngestResult, IngestService
 from collector.services.notification_dispatch import DispatchSettings, NotificationDispatcher
@@ -61,6 +62,7 @@ from collector.services.poll_targets import PollTargetService
 from collector.services.polling import CredentialMemory, SnmpPoller
 from collector.services.preventive_templates import load_templates
 from collector.services.register import RegisterQueries
+from collector.services.report_records import DatabaseReportSource
 from collector.services.reports import ReportService, ReportSource
 from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
@@ -69,7 +71,7 @@ from collector.services.users import UserService
 from collector.services.work_execution import ExecutionService
 from collector.services.work_orders import WorkOrderService
 from collector.services.work_verification import WorkVerification
-from collector.services.workday_calendar import CalendarService
+from collector.services.workday_calendar import CalendarService, calendar_working_days
 
 Clock = Callable[[], datetime]
 log = logging.getLogger("asetik.collector")
@@ -98,6 +100,7 @@ class Services:
     tickets: TicketService
     gauge_leadership: Leadership
     reports: ReportService
+    evaluations: EvaluationService
     calendar: CalendarService
     plans: PlanService
     work_orders: WorkOrderService
@@ -157,8 +160,8 @@ def build_services(
     """Services over the configured database; refuses an outdated schema when asked to, and
     a rules file it cannot use (RulesFileError). ``register_gauges`` puts the register's
     aggregates on the metrics registry (``serve`` does; the poll process has its own).
-    Reports need a source of maintenance records and a working-day calendar; until the plans
-    tables and the calendar are wired here, none is passed and report requests get a 503."""
+    Reports read the plans tables and count working days with the holiday calendar and its
+    overrides unless another ``report_source`` or ``working_days`` is given (tests)."""
     prepare_data_dir(config)
     rules = load_rules(config.data_dir)
     templates = load_templates(config.data_dir)
@@ -173,6 +176,7 @@ def build_services(
     if register_gauges:
         registry.register(FleetGauges(lambda: read_fleet_summary(engine, clock(), stale),
                                       leadership.leads))  # fmt: skip
+    calendar = CalendarService(sessions, clock)
     box = functools.cache(functools.partial(secret_box, config))  # the key file: on first use
     work_orders = WorkOrderService(sessions, clock)
     plans = PlanService(
@@ -196,8 +200,13 @@ def build_services(
         poll_findings=PollFindingService(sessions, clock),
         tickets=TicketService(sessions, clock, rules, sections=RULE_SECTIONS),
         gauge_leadership=leadership,
-        reports=ReportService(report_source, working_days, clock),
-        calendar=CalendarService(sessions, clock),
+        reports=ReportService(
+            report_source or DatabaseReportSource(sessions),
+            working_days or calendar_working_days(calendar, clock),
+            clock,
+        ),
+        evaluations=EvaluationService(sessions, clock),
+        calendar=calendar,
         plans=plans,
         work_orders=work_orders,
         executions=ExecutionService(sessions, clock),

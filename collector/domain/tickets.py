@@ -57,7 +57,9 @@ class Action(StrEnum):
     ASSIGN = "assign"
 
 
-# action → {from status: to status}
+# action → {from status: to status}. The plans services make two of these moves too: adding
+# a ticket to a plan is SCHEDULE (collector/services/plans.py), recording work whose outcome
+# finishes it is FINISH (collector/services/work_execution.py; started or not).
 MOVES: dict[Action, dict[Status, Status]] = {
     Action.REVIEW: {Status.NEW: Status.REVIEWED},
     Action.APPROVE: {Status.REVIEWED: Status.APPROVED},
@@ -67,23 +69,37 @@ MOVES: dict[Action, dict[Status, Status]] = {
                    Status.APPROVED: Status.MERGED},
     Action.SCHEDULE: {Status.APPROVED: Status.SCHEDULED},
     Action.START: {Status.SCHEDULED: Status.IN_PROGRESS},
-    Action.FINISH: {Status.IN_PROGRESS: Status.DONE},
+    Action.FINISH: {Status.SCHEDULED: Status.DONE, Status.IN_PROGRESS: Status.DONE},
     Action.CLOSE: {Status.DONE: Status.CLOSED, Status.REJECTED: Status.CLOSED,
                    Status.MERGED: Status.CLOSED},
     Action.ASSIGN: {s: s for s in OPEN},
 }  # fmt: skip
 
-# Moves evaluation makes by itself: an untouched ticket whose finding is gone, and a finding
-# that comes back within the reopen window.
+# Moves the collector makes by itself: evaluation auto-resolves an untouched ticket whose
+# finding is gone and reopens one whose finding comes back within the reopen window; the
+# verification after the next inventory (collector/services/work_verification.py) closes a
+# done ticket whose finding is gone or sends it back to approved when it is still there.
 SYSTEM_MOVES: frozenset[tuple[Status, Status]] = frozenset(
     {(Status.NEW, Status.AUTO_RESOLVED), (Status.AUTO_RESOLVED, Status.NEW),
-     (Status.CLOSED, Status.NEW)}
+     (Status.CLOSED, Status.NEW), (Status.DONE, Status.CLOSED), (Status.DONE, Status.APPROVED)}
 )  # fmt: skip
 
 
 def allowed_move(action: Action, current: Status) -> Status | None:
     """The status ``action`` leads to from ``current``; None when the move is not allowed."""
     return MOVES[action].get(current)
+
+
+class MoveError(ValueError):
+    """A system move outside :data:`SYSTEM_MOVES`: a bug, never a person's request."""
+
+
+def system_move(current: Status, after: Status) -> Status:
+    """``after`` when the collector may move a ticket there from ``current`` by itself;
+    MoveError otherwise."""
+    if (current, after) not in SYSTEM_MOVES:
+        raise MoveError(f"perpindahan sistem {current} → {after} tidak diizinkan")
+    return after
 
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}

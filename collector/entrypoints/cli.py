@@ -31,6 +31,8 @@ from collector.entrypoints.calendar_commands import add_commands as add_calendar
 from collector.entrypoints.calendar_commands import calendar_override, calendar_show
 from collector.entrypoints.eol import add_commands as add_eol_commands
 from collector.entrypoints.eol import run_eol_refresh
+from collector.entrypoints.evaluation_commands import add_commands as add_evaluation_commands
+from collector.entrypoints.evaluation_commands import evaluation_record, evaluation_show
 from collector.entrypoints.explain_smart import add_command as add_explain_smart
 from collector.entrypoints.explain_smart import run_explain_smart
 from collector.entrypoints.notify import add_commands as add_notify_commands
@@ -131,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
         add_plan_commands,
         add_report_commands,
         add_notify_commands,
+        add_evaluation_commands,
     ):
         add_more(commands)
     return parser  # fmt: skip
@@ -312,6 +315,8 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("notify", "set"): run_notify,
     ("notify", "show"): run_notify,
     ("notify", "send"): run_notify,
+    ("evaluation", "record"): _with_services(evaluation_record),
+    ("evaluation", "show"): _with_services(evaluation_show),
 }
 
 

@@ -38,6 +38,10 @@ def plan_paths(errors: dict[str, Any]) -> dict[str, Any]:
     """Every plan endpoint with its parameters, bodies and answers."""
     plan, order = [_id("plan_id")], [_id("work_order_id")]
     items = "201 the items added"
+    evaluation = [
+        {**_query("site", "site code"), "required": True},
+        {**_query("period", "2026, 2026-H2, 2026-Q3 or 2026-07"), "required": True},
+    ]
     return {
         "/api/v1/plans": {
             "get": _op("Maintenance plans within the caller's site, newest first", "200 plans",
@@ -47,7 +51,10 @@ def plan_paths(errors: dict[str, Any]) -> dict[str, Any]:
                         "201 the plan", errors, requestBody=_body("PlanCreate")),
         },
         "/api/v1/plans/{plan_id}": {"get": _op(
-            "A plan with its items", "200 plan and items", errors, parameters=plan)},
+            "A plan with its items and its SOP deadlines in working days (approval ≤ 10 HK, "
+            "M&E ≤ 5 HK after the period, identification → plan ≤ 10 HK per ticket item: "
+            "taken, or left as '3 HK lagi' / '2 HK terlambat')", "200 plan, items, deadlines",
+            errors, parameters=plan)},
         "/api/v1/plans/{plan_id}/transitions": {"post": _op(
             "Move a plan: submit, return, approve, activate (makes its work orders), close; "
             "409 for a move its state does not allow (planner, admin)", "200 the plan", errors,
@@ -62,6 +69,14 @@ def plan_paths(errors: dict[str, Any]) -> dict[str, Any]:
             "Add preventive items from the templates for the site's assets of the kinds "
             "asked (none twice)", items, errors, parameters=plan,
             requestBody=_body("ItemsFromTemplates"))},
+        "/api/v1/plans/evaluations": {
+            "get": _op("The M&E record (SOP 4) of a site and reporting period; 404 when none",
+                       "200 the record", errors, parameters=evaluation),
+            "put": _op("Write or replace the M&E record of a site and period: evaluator, "
+                       "date (period start..today), conclusions, follow-ups (planner, admin)",
+                       "200 the record as stored", errors, parameters=evaluation,
+                       requestBody=_body("Evaluation")),
+        },
         "/api/v1/plans/work-orders": {"get": _op(
             "Work orders within the caller's site by due date, with working days left",
             "200 work orders", errors, parameters=[
@@ -123,6 +138,18 @@ def plan_schemas() -> dict[str, Any]:
                              "properties": {"ticket_ids": ids, **terms}},
         "ItemsFromTemplates": {"type": "object", "required": ["pic"], "properties": {
             "kinds": {"type": "array", "items": {"type": "string"}}, **terms}},
+        "Evaluation": {"type": "object",
+                       "required": ["evaluator", "evaluated_on", "conclusions"],
+                       "properties": {
+            "evaluator": {"type": "string"},
+            "evaluator_nip": {"type": "string", "pattern": "^[0-9]{18}$"},
+            "evaluator_title": {"type": "string"},
+            "evaluated_on": {"type": "string", "format": "date"},
+            "conclusions": {"type": "string", "maxLength": 20000},
+            "follow_ups": {"type": "array", "maxItems": 100, "items": {
+                "type": "object", "required": ["action"], "properties": {
+                    "action": {"type": "string"}, "pic": {"type": "string"},
+                    "due": {"type": "string", "format": "date"}}}}}},
         "Execution": {"type": "object",
                       "required": ["done_on", "summary", "outcome", "kondisi_after"],
                       "properties": {

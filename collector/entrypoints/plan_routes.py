@@ -28,6 +28,7 @@ from collector.entrypoints.http import (
     _viewer,
 )
 from collector.errors import Refused
+from collector.services.evaluations import evaluation_json
 from collector.services.work_orders import DEFAULT_HORIZON_DAYS
 
 log = logging.getLogger("asetik.collector.plans")
@@ -56,8 +57,11 @@ async def create_plan(request: web.Request) -> web.Response:
 
 async def get_plan(request: web.Request) -> web.Response:
     viewer = await _viewer(request)
-    plan, items = await _call(request.app[SERVICES].plans.detail, viewer, _id(request, "plan_id"))
-    return _json({"plan": asdict(plan), "items": [asdict(i) for i in items]})
+    plans, plan_id = request.app[SERVICES].plans, _id(request, "plan_id")
+    plan, items = await _call(plans.detail, viewer, plan_id)
+    deadlines = await _call(plans.deadlines, viewer, plan_id)
+    return _json({"plan": asdict(plan), "items": [asdict(i) for i in items],
+                  "deadlines": asdict(deadlines)})  # fmt: skip
 
 
 async def move_plan(request: web.Request) -> web.Response:
@@ -163,6 +167,23 @@ async def download_attachment(request: web.Request) -> web.StreamResponse:
     )
 
 
+async def get_evaluation(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    query = request.query
+    found = await _call(request.app[SERVICES].evaluations.get, viewer, query.get("site", ""),
+                        query.get("period", ""))  # fmt: skip
+    return _json(evaluation_json(found))
+
+
+async def put_evaluation(request: web.Request) -> web.Response:
+    viewer = await _viewer(request)
+    body = await _json_body(request, MAX_SETTINGS_BODY)
+    query = request.query
+    stored = await _call(request.app[SERVICES].evaluations.record, viewer,
+                         query.get("site", ""), query.get("period", ""), body)  # fmt: skip
+    return _json(evaluation_json(stored))
+
+
 def add_plan_routes(app: web.Application) -> None:
     """Register the plan routes (the fixed paths before the ones with an id)."""
     work = f"{PLANS}/work-orders"
@@ -170,6 +191,8 @@ def add_plan_routes(app: web.Application) -> None:
     plan = f"{PLANS}/{ID % 'plan_id'}"
     app.router.add_get(PLANS, list_plans)
     app.router.add_post(PLANS, create_plan)
+    app.router.add_get(f"{PLANS}/evaluations", get_evaluation)
+    app.router.add_put(f"{PLANS}/evaluations", put_evaluation)
     app.router.add_get(work, list_work_orders)
     app.router.add_post(f"{work}/generate", generate_work_orders)
     app.router.add_get(order, get_work_order)

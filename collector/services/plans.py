@@ -37,8 +37,9 @@ from collector.domain.plans import (
     plan_move,
 )
 from collector.domain.register import AssetKind, AssetStatus
-from collector.domain.tickets import Status
+from collector.domain.tickets import Action, Status, allowed_move
 from collector.errors import Refused
+from collector.services.plan_deadlines import PlanDeadlines, plan_deadlines
 from collector.services.plan_fields import Terms, ids, invalid, terms, text
 from collector.services.plan_views import (
     ItemView,
@@ -123,6 +124,13 @@ class PlanService:
             row, code = plan_in_scope(session, viewer, plan_id)
             return plan_view(session, row, code), item_views(session, plan_id)
 
+    def deadlines(self, viewer: Viewer, plan_id: int) -> PlanDeadlines:
+        """The plan's SOP deadlines in working days (approval, M&E, identification → plan per
+        item from a ticket); 404 outside the viewer's scope."""
+        with self._sessions() as session:
+            row, _ = plan_in_scope(session, viewer, plan_id)
+            return plan_deadlines(session, row, self._clock())
+
     def move(self, viewer: Viewer, plan_id: int, body: Mapping[str, Any]) -> PlanView:
         """Move the plan (submit, return, approve, activate, close), recording who and when;
         409 when the move is not allowed from its state or the plan has no items."""
@@ -196,7 +204,7 @@ class PlanService:
                     raise Refused(
                         404, "not_found", f"tiket {ticket_id} tidak ditemukan di situs rencana"
                     )
-                if ticket.status != Status.APPROVED.value:
+                if allowed_move(Action.SCHEDULE, Status(ticket.status)) is None:
                     raise Refused(
                         409,
                         "ticket_not_approved",
@@ -335,14 +343,18 @@ def _kinds(raw: Any) -> list[str]:
 def _schedule_ticket(
     session: Session, ticket: TicketRow, plan: PlanRow, viewer: Viewer, now: datetime
 ) -> None:
-    ticket.status, ticket.updated_at = Status.SCHEDULED.value, now
+    before = ticket.status
+    after = allowed_move(Action.SCHEDULE, Status(before))
+    if after is None:  # checked with the ticket locked before anything was written
+        raise Refused(409, "ticket_not_approved", f"tiket {ticket.id} bukan approved")
+    ticket.status, ticket.updated_at = after.value, now
     session.add(
         TicketEventRow(
             ticket_id=ticket.id,
             at=now,
             actor=viewer.name,
-            from_status=Status.APPROVED.value,
-            to_status=Status.SCHEDULED.value,
+            from_status=before,
+            to_status=after.value,
             note=f"dijadwalkan dalam rencana {plan.id} ({plan.period})",
         )
     )

@@ -31,7 +31,7 @@ from collector.adapters.db.models import (
 )
 from collector.domain.bmn import parse_kondisi
 from collector.domain.plans import FINISHING, Outcome, PlanState, WorkStatus
-from collector.domain.tickets import Status
+from collector.domain.tickets import Action, Status, allowed_move
 from collector.errors import Refused
 from collector.services.plan_fields import MAX_TEXT, day, invalid, text, whole
 from collector.services.users import Role, Viewer
@@ -40,7 +40,6 @@ Clock = Callable[[], datetime]
 EXECUTORS = frozenset({Role.OPERATOR, Role.PLANNER, Role.ADMIN})
 MAX_PARTS = 50
 CHANGE_SOURCE = "work_order"
-ON_THE_WAY = frozenset({Status.SCHEDULED.value, Status.IN_PROGRESS.value})
 
 
 @dataclass(frozen=True)
@@ -208,8 +207,9 @@ def _move_ticket(session: Session, item: PlanItemRow, order: WorkOrderRow, repor
         return None
     note = f"perintah kerja {order.id} dilaksanakan {report.done_on}: {report.outcome.value}"
     before = ticket.status
-    if report.outcome in FINISHING and before in ON_THE_WAY:
-        ticket.status, ticket.updated_at = Status.DONE.value, now
+    after = allowed_move(Action.FINISH, Status(before))
+    if report.outcome in FINISHING and after is not None:
+        ticket.status, ticket.updated_at = after.value, now
     session.add(TicketEventRow(ticket_id=ticket.id, at=now, actor=viewer.name, note=note,
                                from_status=before, to_status=ticket.status,
                                changes={"work_order": order.id}))  # fmt: skip

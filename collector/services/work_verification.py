@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.adapters.db.models import AssetRow, SiteRow, TicketEventRow, TicketRow
-from collector.domain.tickets import Status
+from collector.domain.tickets import Status, system_move
 
 Clock = Callable[[], datetime]
 SYSTEM = "system"
@@ -81,7 +81,8 @@ class WorkVerification:
 
 
 def _close(session: Session, ticket: TicketRow, now: datetime) -> None:
-    ticket.status, ticket.resolved_at, ticket.updated_at = Status.CLOSED.value, now, now
+    after = system_move(Status(ticket.status), Status.CLOSED)
+    ticket.status, ticket.resolved_at, ticket.updated_at = after.value, now, now
     session.add(
         TicketEventRow(
             ticket_id=ticket.id,
@@ -95,7 +96,8 @@ def _close(session: Session, ticket: TicketRow, now: datetime) -> None:
 
 
 def _reopen(session: Session, ticket: TicketRow, now: datetime) -> None:
-    ticket.status, ticket.updated_at = Status.APPROVED.value, now
+    ticket.status = system_move(Status(ticket.status), Status.APPROVED).value
+    ticket.updated_at = now
     ticket.reopened += 1
     session.add(TicketEventRow(ticket_id=ticket.id, at=now, actor=SYSTEM,
                                from_status=Status.DONE.value, to_status=Status.APPROVED.value,

@@ -83,6 +83,36 @@ class CalendarService:
         return workdays, sorted(entries, key=lambda e: e.day)
 
 
+class CalendarWorkingDays:
+    """``working_days_between`` over the current calendar, for the KPIs (which ask it many
+    times per report): the calendar of the years asked is read once and kept for
+    ``max_age``, so an administrator's override shows in reports within that time."""
+
+    def __init__(
+        self, calendars: CalendarService, clock: Clock, max_age: timedelta = timedelta(minutes=1)
+    ) -> None:
+        self._calendars = calendars
+        self._clock = clock
+        self._max_age = max_age
+        self._kept: dict[tuple[int, int], tuple[datetime, WorkCalendar]] = {}
+
+    def __call__(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative when earlier)."""
+        low, high = min(start, end), max(start, end)
+        key = (low.year, high.year)
+        now = self._clock()
+        kept = self._kept.get(key)
+        if kept is None or now - kept[0] > self._max_age:
+            kept = (now, self._calendars.calendar(low, high))
+            self._kept[key] = kept
+        return kept[1].working_days_between(start, end)
+
+
+def calendar_working_days(calendars: CalendarService, clock: Clock) -> CalendarWorkingDays:
+    """The working-day count the reports use (see :class:`CalendarWorkingDays`)."""
+    return CalendarWorkingDays(calendars, clock)
+
+
 def calendar_in(session: Session, years: range) -> WorkCalendar:
     """The calendar of ``years`` with the overrides read on ``session``."""
     first, last = date(years.start, 1, 1), date(years.stop - 1, 12, 31)

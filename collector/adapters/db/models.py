@@ -416,6 +416,11 @@ class AssetTrendRow(Base):
 # work_parts          parts replaced in an execution: name, serial_removed, serial_installed.
 # work_attachments    files kept as evidence of a work order: stored under the data directory
 #                     (stored_as, relative), media_type told by the content, size, sha256.
+# evaluations         the M&E record (SOP 4) of a site and reporting period (period: the reports'
+#                     code, "2026", "2026-H2", "2026-Q3", "2026-07"; one per site and period):
+#                     evaluator with NIP and title, evaluated_on (the date the M&E ≤ 5 HK standard
+#                     is measured by), conclusions, follow_ups (JSON list of {action, pic, due}),
+#                     recorded_by / recorded_at of the latest write (a rewrite replaces it).
 
 
 class CalendarOverrideRow(Base):
@@ -592,3 +597,21 @@ class NotificationDeliveryRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(When)
     delivered_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class EvaluationRow(Base):
+    """A site's monitoring & evaluation record for a reporting period."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("site_id", "period", name="uq_evaluations_site_period"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    period: Mapped[str] = mapped_column(String(16))
+    evaluator: Mapped[str] = mapped_column(String(256))
+    evaluator_nip: Mapped[str | None] = mapped_column(String(32))
+    evaluator_title: Mapped[str | None] = mapped_column(String(256))
+    evaluated_on: Mapped[date] = mapped_column(Date)
+    conclusions: Mapped[str] = mapped_column(Text)
+    follow_ups: Mapped[Any] = mapped_column(Json)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(When)

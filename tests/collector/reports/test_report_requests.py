@@ -1,5 +1,5 @@
 """Reports asked for through the API and the command line, over a fake ReportSource (the
-database-backed one comes with the plans tables), on SQLite and PostgreSQL."""
+database-backed one is tested in test_report_records.py), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from collector.config import load_config
 from collector.entrypoints.cli import _parser, main
 from collector.entrypoints.http import build_app
 from collector.entrypoints.reports import write_report
+from collector.errors import Refused
+from collector.services.reports import ReportRequest, ReportService
+from collector.services.users import Role, Viewer
 from tests.collector.conftest import FixedClock
 from tests.collector.reports.records import FakeReportSource, quarter_records, working_days
 
@@ -130,13 +133,15 @@ def test_another_sites_viewer_and_strangers_are_refused(world: World) -> None:
     assert _get(world.services, path, "not-a-token").status == 401
 
 
-def test_without_a_source_reports_are_unavailable(services: Services) -> None:
-    services.users.create("admin", "admin", None, None)
-    token = services.users.issue_token("admin")
-    reply = _get(services, f"{REPORTS}/maintenance?site=BBPOM-SBY&period=2026-Q3", token)
-    assert reply.status == 503 and b"reports_unavailable" in reply.body
-    bad = _get(services, f"{REPORTS}/maintenance?site=BBPOM-SBY&period=kemarin", token)
-    assert bad.status == 400  # bad input is still bad input
+def test_without_a_source_reports_are_unavailable(clock: FixedClock) -> None:
+    reports = ReportService(None, None, clock)
+    viewer = Viewer(user_id=0, name="admin", role=Role.ADMIN, site_id=None)
+    with pytest.raises(Refused) as refused:
+        reports.render(viewer, ReportRequest("maintenance", "BBPOM-SBY", "2026-Q3"))
+    assert (refused.value.status, refused.value.code) == (503, "reports_unavailable")
+    with pytest.raises(Refused) as bad:
+        reports.render(viewer, ReportRequest("maintenance", "BBPOM-SBY", "kemarin"))
+    assert bad.value.status == 400  # bad input is still bad input
 
 
 def test_cli_writes_the_report(world: World, tmp_path: Path) -> None:
@@ -157,5 +162,5 @@ def test_cli_refuses_with_status_2(
     assert main([*common, "--period", "2026-Q9", "--output", str(tmp_path / "x.pdf")]) == 2
     assert "Q1..Q4" in capsys.readouterr().err
     assert main([*common, "--period", "2026-Q3", "--output", str(tmp_path / "x.pdf")]) == 2
-    assert "laporan belum tersedia" in capsys.readouterr().err
+    assert "situs 'BBPOM-SBY' tidak ditemukan" in capsys.readouterr().err  # no such site yet
     assert not (tmp_path / "x.pdf").exists()
