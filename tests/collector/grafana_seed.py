@@ -1,4 +1,5 @@
-"""A small register for the Grafana views and dashboards: two sites, stale and fresh assets,
+"""A small register for the Grafana views and dashboards: two sites (BBPOM-SBY holds a row of
+every kind, so a per-site panel for it shows something), stale and fresh assets,
 failing and healthy disks, tickets (a printer low on toner among them, and closed ones that
 must not show), and a plan whose work orders are overdue, due later, done on time and late.
 
@@ -51,7 +52,7 @@ def seed_grafana_register(engine: Engine, now: datetime | None = None) -> Seeded
         sby, mdn = (_site(session, code, moment) for code in (SBY, MDN))
         fresh = _asset(session, sby, "pc-segar", "workstation", moment)
         stale = _asset(session, sby, "pc-lama", "workstation", moment - timedelta(days=10))
-        printer = _asset(session, mdn, "prn-lt2", "printer", moment - timedelta(days=3))
+        printer = _asset(session, sby, "prn-lt2", "printer", moment - timedelta(days=3))
         _asset(session, mdn, "sw-inti", "switch", moment)
         failed = _disk(session, fresh, "sda", "FAILED-1", ("failed", 41.0))
         ticketed = _disk(session, fresh, "sdb", "WORN-2", ("passed", 38.0))
@@ -65,6 +66,8 @@ def seed_grafana_register(engine: Engine, now: datetime | None = None) -> Seeded
                     moment, age_days=1, evidence={"level_percent": 4.0}),
             _ticket(session, stale, ("presence.not_seen", ""), ("warning", "new"), moment,
                     age_days=3),
+            _ticket(session, printer, ("printer.service_due", "halaman 100.000"),
+                    ("warning", "in_progress"), moment, age_days=8),
         ]  # fmt: skip
         _ticket(session, printer, ("printer.supply_low", "Cyan Toner"), ("warning", "closed"),
                 moment, age_days=20, evidence={"level_percent": 2.0})  # fmt: skip

@@ -16,7 +16,7 @@ from collector.adapters.db.engine import open_engine
 from collector.adapters.db.grafana_role import GRAFANA_VIEWS
 from collector.entrypoints.cli import main as collector_cli
 from tests.collector.databases import PostgresDatabases, SqliteDatabases, fresh_database
-from tests.collector.grafana_seed import MDN, SBY, seed_grafana_register
+from tests.collector.grafana_seed import SBY, seed_grafana_register
 
 
 def _rows(url: str, view: str) -> list[dict[str, Any]]:
@@ -47,13 +47,13 @@ def test_the_views_list_what_needs_a_persons_eye(db_url: str) -> None:
 
     (toner,) = _rows(db_url, "grafana_printer_supplies_low")  # the closed Cyan one is gone
     assert (toner["ticket_id"], toner["site"], toner["supply"]) == (
-        seeded.toner_ticket, MDN, "Black Toner")  # fmt: skip
+        seeded.toner_ticket, SBY, "Black Toner")  # fmt: skip
     assert toner["level_percent"] == 4.0
     assert toner["days_open"] == 1
 
     tickets = {r["ticket_id"]: r for r in _rows(db_url, "grafana_open_tickets")}
     assert set(tickets) == seeded.open_tickets
-    assert sorted(r["age_days"] for r in tickets.values()) == [1, 2, 3, 5]
+    assert sorted(r["age_days"] for r in tickets.values()) == [1, 2, 3, 5, 8]
 
     (overdue,) = _rows(db_url, "grafana_overdue_work_orders")
     assert (overdue["work_order_id"], overdue["days_overdue"], overdue["site"]) == (
