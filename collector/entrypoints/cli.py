@@ -21,7 +21,8 @@ from pathlib import Path
 from aiohttp import web
 
 from collector.adapters.db.engine import open_engine
-from collector.adapters.db.migrate import OutdatedSchemaError, upgrade
+from collector.adapters.db.grafana_role import check_role_name, ensure_grafana_role
+from collector.adapters.db.migrate import OutdatedSchemaError, require_current, upgrade
 from collector.adapters.sealing import SealError
 from collector.adapters.snmp.targets import TargetsError
 from collector.bootstrap import Services, build_dispatcher, build_services, prepare_data_dir
@@ -78,6 +79,16 @@ def _parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="apply the migrations up to the newest")
     prune = db.add_parser("prune", help="delete observation records older than --keep-days")
     prune.add_argument("--keep-days", type=int, default=KEEP_DAYS)
+    grafana = db.add_parser(
+        "grafana-role", help="PostgreSQL: a login role that may only SELECT the grafana_* views"
+    )
+    grafana.add_argument("--name", required=True, help="role name (lower case, digits, _)")
+    grafana.add_argument(
+        "--password-env",
+        required=True,
+        metavar="VAR",
+        help="environment variable holding the password",
+    )
     site = commands.add_parser("site", help="sites and units").add_subparsers(
         dest="action", required=True
     )
@@ -211,6 +222,22 @@ def _db_upgrade(config: CollectorConfig, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_grafana_role(config: CollectorConfig, args: argparse.Namespace) -> int:
+    check_role_name(args.name)
+    password = os.environ.get(args.password_env)
+    if not password:
+        raise RegisterError(f"variabel lingkungan {args.password_env} kosong atau tidak ada")
+    engine = open_engine(config.db_url)
+    try:
+        require_current(engine)
+        created = ensure_grafana_role(engine, args.name, password)
+    finally:
+        engine.dispose()
+    done = "dibuat" if created else "diperbarui"
+    print(f"peran {args.name} {done}: hanya SELECT pada view grafana_* (read-only role)")
+    return 0
+
+
 def _with_services(action: Callable[[Services, argparse.Namespace], None]) -> Callable[..., int]:
     def run(config: CollectorConfig, args: argparse.Namespace) -> int:
         services = build_services(config)
@@ -294,6 +321,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[CollectorConfig, argparse.Names
     ("serve", None): _serve,
     ("db", "upgrade"): _db_upgrade,
     ("db", "prune"): _with_services(_db_prune),
+    ("db", "grafana-role"): _db_grafana_role,
     ("site", "create"): _with_services(_site_create),
     ("token", "create"): _with_services(_token_create),
     ("user", "create"): _with_services(_user_create),
