@@ -1,6 +1,7 @@
 """Reporting periods: a year, a half year, a quarter or a month, written as operators write them.
 
-"2026" (a year), "2026-H2" (a semester), "2026-Q3" (a quarter), "2026-07" (a month). M&E runs
+"2026" (a year), "2026-H2" (a semester; "2026-S2" reads the same), "2026-Q3" (a quarter),
+"2026-07" (a month). M&E runs
 "secara berkala" (periodically) over one of these; the KPIs and both SOP reports cover one.
 """
 
@@ -15,7 +16,7 @@ from typing import Final
 
 MIN_YEAR: Final = 2000
 MAX_YEAR: Final = 2100
-_PATTERN = re.compile(r"^([0-9]{4})(?:-(?:([HhQq])([0-9])|([0-9]{2})))?$")
+_PATTERN = re.compile(r"^([0-9]{4})(?:-(?:([HhSsQq])([0-9])|([0-9]{2})))?$")
 
 
 class PeriodKind(StrEnum):
@@ -59,7 +60,7 @@ def parse_period(text: str) -> Period:
     if match[4] is not None:
         return _month(year, int(match[4]))
     if match[2] is not None:
-        return _part(year, match[2].upper(), int(match[3]))
+        return _part(year, match[2].upper().replace("S", "H"), int(match[3]))
     return Period(str(year), PeriodKind.YEAR, year, 1, date(year, 1, 1), date(year, 12, 31))
 
 

@@ -6,12 +6,11 @@ A plan's moves are data, like a ticket's: any other move is refused and changes 
 
 from __future__ import annotations
 
-import calendar
-import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from collector.domain import periods
 from collector.domain.rules.findings import Maintenance
 
 
@@ -121,24 +120,11 @@ class Period:
     ends_on: date
 
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|S([12])|(0[1-9]|1[0-2])))?$")
-
-
 def parse_period(text: str) -> Period:
-    """ "2026" (a year), "2026-S2" (a half), "2026-Q3" (a quarter) or "2026-07" (a month)."""
-    found = _PERIOD.match(text.strip().upper())
-    if found is None or not 2000 <= int(found.group(1)) <= 2100:
-        raise PeriodError(
-            f"periode tidak dikenal: {text[:40]!r} (bentuk 2026, 2026-S1, 2026-Q3, 2026-07)"
-        )
-    year, quarter, half, month = found.groups()
-    first, months = 1, 12
-    if quarter:
-        first, months = 3 * int(quarter) - 2, 3
-    elif half:
-        first, months = 6 * int(half) - 5, 6
-    elif month:
-        first, months = int(month), 1
-    last = first + months - 1
-    end = date(int(year), last, calendar.monthrange(int(year), last)[1])
-    return Period(found.group(0), date(int(year), first, 1), end)
+    """ "2026" (a year), "2026-S2" (a half), "2026-Q3" (a quarter) or "2026-07" (a month): the
+    reporting periods of collector/domain/periods.py, a half year named as plans write it."""
+    try:
+        found = periods.parse_period(text)
+    except periods.PeriodError as exc:
+        raise PeriodError(str(exc)) from None
+    return Period(found.code.replace("-H", "-S"), found.start, found.end)

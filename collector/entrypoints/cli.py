@@ -55,7 +55,7 @@ from collector.services.register import AssetFilter
 from collector.services.register_io import export_assets, import_bmn
 from collector.services.retention import KEEP_DAYS, prune_observations
 from collector.services.tickets import counts_line
-from collector.services.users import Role, Viewer
+from collector.services.users import CLI_ADMIN
 
 log = logging.getLogger("asetik.collector")
 WORK_ORDER_INTERVAL = 6 * 3600.0  # serve makes the work orders due ahead this often (seconds)
@@ -278,13 +278,12 @@ def _user_token(services: Services, args: argparse.Namespace) -> None:
 
 
 # The command line acts as Pusdatin's administrator: every site, every role.
-_OPERATOR = Viewer(user_id=0, name="cli", role=Role.ADMIN, site_id=None)
 
 
 def _assets_export(services: Services, args: argparse.Namespace) -> None:
     delimiter = "\t" if args.delimiter == "tab" else args.delimiter
     wanted = AssetFilter(args.site, args.kind, args.status)
-    data = export_assets(services.sessions, _OPERATOR, args.format, wanted, delimiter=delimiter)
+    data = export_assets(services.sessions, CLI_ADMIN, args.format, wanted, delimiter=delimiter)
     Path(args.output).write_bytes(data)
     print(f"register ditulis ke {args.output} ({len(data)} bita)")
 
@@ -292,7 +291,7 @@ def _assets_export(services: Services, args: argparse.Namespace) -> None:
 def _assets_import(services: Services, args: argparse.Namespace) -> None:
     path = Path(args.file)
     fmt = args.format or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
-    report = import_bmn(services.sessions, _OPERATOR, path.read_bytes(), fmt,
+    report = import_bmn(services.sessions, CLI_ADMIN, path.read_bytes(), fmt,
                         dry_run=args.dry_run, now=services.clock())  # fmt: skip
     print(json.dumps(asdict(report), ensure_ascii=False, indent=2, default=str))
     if report.error_count:

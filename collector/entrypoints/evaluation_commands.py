@@ -11,7 +11,7 @@ from typing import Any
 from collector.bootstrap import Services
 from collector.config import ConfigError
 from collector.services.evaluations import MAX_CONCLUSIONS, evaluation_json
-from collector.services.users import Role, Viewer
+from collector.services.users import CLI_ADMIN, Role, Viewer
 
 MAX_FILE_BYTES = 4 * MAX_CONCLUSIONS  # UTF-8 needs at most four bytes a character
 
@@ -74,6 +74,6 @@ def evaluation_record(services: Services, args: argparse.Namespace) -> None:
 
 def evaluation_show(services: Services, args: argparse.Namespace) -> None:
     """Print the stored record as JSON."""
-    reader = Viewer(user_id=0, name="cli", role=Role.ADMIN, site_id=None)
+    reader = CLI_ADMIN
     found = services.evaluations.get(reader, args.site, args.period)
     print(json.dumps(evaluation_json(found), ensure_ascii=False, indent=2, default=str))

@@ -58,12 +58,11 @@ from collector.config import CollectorConfig, ConfigError, parse_listen
 from collector.services.enrolment import Caller
 from collector.services.polling import Deliver, PollOutcome, SnmpPoller
 from collector.services.ssh_polling import HOST_KEY_CHANGED, SshPoller, SshSite, SshTarget
-from collector.services.users import Role, Viewer
+from collector.services.users import CLI_ADMIN
 
 SSH_PORT = 22
 SSH_THREADS = 32  # netmiko sessions at once: each is a thread
 # The command line acts as Pusdatin's administrator.
-CLI_ADMIN = Viewer(user_id=0, name="cli", role=Role.ADMIN, site_id=None)
 
 log = logging.getLogger("asetik.collector.poll")
 

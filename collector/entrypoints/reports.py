@@ -10,10 +10,9 @@ from typing import Any
 
 from collector.bootstrap import Services
 from collector.services.reports import ReportKind, ReportRequest
-from collector.services.users import Role, Viewer
+from collector.services.users import CLI_ADMIN
 
 # The command line acts as Pusdatin's administrator: every site.
-_CLI_VIEWER = Viewer(user_id=0, name="cli", role=Role.ADMIN, site_id=None)
 
 
 def add_commands(commands: Any) -> None:
@@ -36,7 +35,7 @@ def add_commands(commands: Any) -> None:
 def write_report(services: Services, args: argparse.Namespace) -> None:
     """Render the report and write it; refused requests raise Refused (exit status 2)."""
     wanted = ReportRequest(args.action, args.site, args.period, args.format, args.language)
-    report = services.reports.render(_CLI_VIEWER, wanted)
+    report = services.reports.render(CLI_ADMIN, wanted)
     if args.output == "-":
         sys.stdout.buffer.write(report.body)
         sys.stdout.flush()

@@ -8,7 +8,7 @@ so a burst of scrapes costs one read.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, case, func, select
 
@@ -60,13 +60,8 @@ def _last_seen_range(connection: Connection) -> dict[str, tuple[float, float]]:
         .where(AssetRow.status == AssetStatus.ACTIVE.value)
         .group_by(SiteRow.code)
     )
-    return {site: (_aware(oldest).timestamp(), _aware(newest).timestamp())
+    return {site: (oldest.timestamp(), newest.timestamp())
             for site, oldest, newest in rows if oldest is not None}  # fmt: skip
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back naive; they are stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _disks(connection: Connection) -> dict[tuple[str, str], int]:

@@ -62,10 +62,9 @@ def plan_deadlines(session: Session, plan: PlanRow, now: datetime) -> PlanDeadli
 
 
 def _evaluated_on(session: Session, plan: PlanRow) -> date | None:
-    """The date of the M&E record of the plan's site and period (a plan's half year "S2" is
-    the reports' "H2")."""
+    """The date of the M&E record of the plan's site and period."""
     try:
-        code = parse_period(plan.period.replace("S", "H")).code
+        code = parse_period(plan.period).code
     except PeriodError:
         return None
     return session.scalar(

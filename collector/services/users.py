@@ -38,6 +38,11 @@ class Viewer:
     site_id: int | None
 
 
+# Whoever runs asetik-collector on the collector's host already holds the database: the
+# commands act with every right and every site.
+CLI_ADMIN = Viewer(user_id=0, name="cli", role=Role.ADMIN, site_id=None)
+
+
 class UserService:
     """Creates users and their API tokens, and checks tokens on every API call."""
 

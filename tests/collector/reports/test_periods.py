@@ -17,6 +17,8 @@ from collector.domain.periods import Period, PeriodError, PeriodKind, parse_peri
                            date(2026, 6, 30))),
         ("2026-h2", Period("2026-H2", PeriodKind.HALF, 2026, 2, date(2026, 7, 1),
                            date(2026, 12, 31))),
+        ("2026-S2", Period("2026-H2", PeriodKind.HALF, 2026, 2, date(2026, 7, 1),
+                           date(2026, 12, 31))),  # semester, as plans write it
         ("2026-Q1", Period("2026-Q1", PeriodKind.QUARTER, 2026, 1, date(2026, 1, 1),
                            date(2026, 3, 31))),
         (" 2026-q3 ", Period("2026-Q3", PeriodKind.QUARTER, 2026, 3, date(2026, 7, 1),
