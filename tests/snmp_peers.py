@@ -195,6 +195,14 @@ def start_snmpsim(
         env=snmpsim_environment(),
         ready_timeout=ready_timeout,
     )
+    try:  # snmpsim opens a file's index at its first request: warm them all before a test times one
+        for community in communities[1:]:
+            wait_until_answers(
+                peer.process, (LOOPBACK, port), community, peer.log_path, timeout=ready_timeout
+            )
+    except BaseException:
+        peer.stop()
+        raise
     return SnmpSim(LOOPBACK, port, peer.pid, tuple(communities), peer)
 
 

@@ -171,6 +171,8 @@ class TicketService:
     def _evaluate_chunk(
         self, ids: list[int], now: datetime, sent: Mapping[int, Mapping[str, Any]] | None
     ) -> Counts:
+        """Read, rule, write and touch in one transaction: one commit (one WAL flush on
+        PostgreSQL) per chunk, which is per ingest when an ingest asks for one asset."""
         with self._sessions.begin() as session:
             connection = session.connection()
             snapshots = read_snapshots(
@@ -182,35 +184,36 @@ class TicketService:
                 if rows:
                     insert_rows(connection, AssetTrendRow, rows)
             known = read_known(connection, ids, now, self._settings.reopen_window)
-        counts, touched = Counts(), list[int]()
-        plans: list[Plan] = []
-        for snapshot in snapshots:
-            findings = self.findings(snapshot)
-            mine = known.get(snapshot.asset_id, Known())
-            if needs_writes(findings, mine):
-                plans.append((snapshot.asset_id, findings, mine))
-                continue
-            counts.evaluated += 1
-            found = {(f.rule, f.subject) for f in findings}
-            touched.extend(t.id for k, t in mine.open.items() if k in found)
-        done, seen = self._apply(plans, now)
-        counts.add(done)
-        touched.extend(seen)
-        if touched:
-            with self._sessions.begin() as session:
-                session.connection().execute(_TOUCH, {"ids": touched, "now": now})
+            counts, touched = Counts(), list[int]()
+            plans: list[Plan] = []
+            for snapshot in snapshots:
+                findings = self.findings(snapshot)
+                mine = known.get(snapshot.asset_id, Known())
+                if needs_writes(findings, mine):
+                    plans.append((snapshot.asset_id, findings, mine))
+                    continue
+                counts.evaluated += 1
+                found = {(f.rule, f.subject) for f in findings}
+                touched.extend(t.id for k, t in mine.open.items() if k in found)
+            done, seen = self._apply(session, plans, now)
+            counts.add(done)
+            touched.extend(seen)
+            if touched:
+                connection.execute(_TOUCH, {"ids": touched, "now": now})
         return counts
 
-    def _apply(self, plans: list[Plan], now: datetime) -> tuple[Counts, list[int]]:
-        """The assets' ticket changes in one transaction (one commit for the batch, not one per
-        asset). When a concurrent evaluation opened one of the same tickets first, the unique
-        index refuses it and the batch is rolled back: then each asset is applied in a
-        transaction of its own, retried once on what the database holds then."""
+    def _apply(
+        self, session: Session, plans: list[Plan], now: datetime
+    ) -> tuple[Counts, list[int]]:
+        """The assets' ticket changes under one savepoint. When a concurrent evaluation opened
+        one of the same tickets first, the unique index refuses it and the savepoint is rolled
+        back: then each asset is applied under a savepoint of its own, retried once on what the
+        database holds then."""
         counts, touched = Counts(), list[int]()
         if not plans:
             return counts, touched
         try:
-            with self._sessions.begin() as session:
+            with session.begin_nested():
                 connection, pending = session.connection(), Pending()
                 for asset_id, findings, known in plans:
                     done, seen = apply_findings(
@@ -225,19 +228,19 @@ class TicketService:
             return counts, touched
         counts, touched = Counts(), []
         for plan in plans:
-            done, seen = self._apply_one(plan, now)
+            done, seen = self._apply_one(session, plan, now)
             counts.add(done)
             touched.extend(seen)
         return counts, touched
 
-    def _apply_one(self, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
+    def _apply_one(self, session: Session, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
         asset_id, findings, _ = plan
         try:
-            with self._sessions.begin() as session:
+            with session.begin_nested():
                 return _apply_asset(session.connection(), plan, now)
         except IntegrityError:
             log.info("evaluasi bersamaan untuk aset %d: diulang sekali", asset_id)
-        with self._sessions.begin() as session:
+        with session.begin_nested():
             connection = session.connection()
             fresh = read_known(connection, [asset_id], now, self._settings.reopen_window)
             return _apply_asset(connection, (asset_id, findings, fresh.get(asset_id, Known())), now)

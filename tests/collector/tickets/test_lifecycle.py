@@ -3,7 +3,9 @@ within the window, concurrent evaluation, and the database constraint behind it.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Iterable
 from datetime import timedelta
 
 import pytest
@@ -12,11 +14,15 @@ from sqlalchemy.exc import IntegrityError
 
 from collector.adapters.db.models import TicketEventRow, TicketRow
 from collector.bootstrap import Services
+from collector.domain.rules.findings import Finding, Snapshot, Thresholds
+from collector.services.rules_config import default_rules
+from collector.services.tickets import TicketService
 from collector.services.users import Role, Viewer
 from tests.collector.conftest import FixedClock
 from tests.collector.tickets.fleet import (
     add_asset,
     add_site,
+    fake_family,
     set_findings,
     ticket_service,
     tickets_of,
@@ -177,6 +183,36 @@ def test_concurrent_evaluations_of_one_asset_open_one_ticket(
     assert failures == []
     found = tickets_of(services, asset)
     assert sorted(t["subject"] for t in found) == sorted(f"S{n}" for n in range(20))
+
+
+def test_an_evaluation_that_loses_the_race_applies_again_on_what_won(
+    services: Services, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A rival evaluation commits the same tickets while this one is between its read and its
+    writes (the rival runs inside this one's rule family): the unique index refuses the
+    second opening, the savepoint rolls back, and the asset is applied again on what the
+    database holds: one ticket per finding, one opening event each, nothing raised."""
+    asset = add_asset(services, add_site(services), "pc-01")
+    set_findings(services, asset, [("disk.reallocated", "S1", 3), ("disk.reallocated", "S2", 12)])
+    rival = ticket_service(services)
+    raced: list[int] = []
+
+    def racing_family(snapshot: Snapshot, thresholds: Thresholds) -> Iterable[Finding]:
+        if not raced:
+            raced.append(rival.evaluate([snapshot.asset_id]).new)
+        return fake_family(snapshot, thresholds)
+
+    rules = {**default_rules(), "fake": {"critical_from": 10}}
+    racing = TicketService(services.sessions, services.clock, rules, [("fake", racing_family)])
+    with caplog.at_level(logging.INFO, logger="asetik.collector.tickets"):
+        counts = racing.evaluate([asset])
+    assert raced == [2]
+    assert counts.new == 0
+    assert "evaluasi bersamaan" in caplog.text
+    found = tickets_of(services, asset)
+    assert [(t["subject"], t["severity"]) for t in found] == [("S1", "warning"), ("S2", "critical")]
+    for ticket in found:
+        assert [e[1] for e in events_of(services, ticket["id"])] == ["new"]
 
 
 def test_the_database_refuses_a_second_open_ticket_for_one_key(services: Services) -> None:
