@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry
@@ -275,13 +276,15 @@ def build_ssh_poller(
     host_keys: HostKeyPolicy | None = None,
     key_timeout: float = 10.0,
     findings: PollFindingService | None = None,
+    profiles: Path = SSH_PROFILES,
 ) -> SshPoller:
     """The SSH poller: the shipped profiles, netmiko sessions in threads, host keys pinned on
     first use in the data directory (or checked against ``host_keys``, e.g. a known_hosts
     file), the remembered credentials and the device types found by autodetection (none
     kept when remember is False). With ``findings`` a changed host key is recorded there and
-    a key change that ops accepted is pinned when the device presents that very key."""
-    registry = load_ssh_profiles(SSH_PROFILES, cli_parsers())
+    a key change that ops accepted is pinned when the device presents that very key.
+    ``profiles``: the folder of device profiles (the shipped ones by default)."""
+    registry = load_ssh_profiles(profiles, cli_parsers())
     data = config.data_dir
     store = HostKeyStore(data / "ssh-host-keys.json" if remember else None)
     pins: HostKeyPolicy = host_keys or (

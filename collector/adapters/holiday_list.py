@@ -13,13 +13,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from types import MappingProxyType
 
-from holidays.countries.indonesia import Indonesia
-
 CATEGORIES = ("public", "government")
 
 
 @functools.cache
 def _year(year: int) -> Mapping[date, str]:
+    # Imported at the first calendar read, not with the collector (0.2 s for every CLI command).
+    from holidays.countries.indonesia import Indonesia  # noqa: PLC0415
+
     found = Indonesia(years=year, categories=CATEGORIES, language="id")
     return MappingProxyType({day: str(name) for day, name in found.items()})
 

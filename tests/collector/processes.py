@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from collector.adapters.sealing import SecretBox, load_key
+
 BIN = Path(sys.executable).parent
 COLLECTOR = BIN / "asetik-collector"
 AGENT = BIN / "asetik-agent"
@@ -111,6 +113,12 @@ class CollectorProcess:
     def argv(self, args: Sequence[str]) -> list[str]:
         """The command line of ``asetik-collector`` with this collector's database and data."""
         return [str(COLLECTOR), "--db", self.db_url, "--data-dir", str(self.data_dir), *args]
+
+    def seal(self, secret: str) -> str:
+        """``secret`` sealed with this collector's key, as ``asetik-collector secret seal``
+        prints it; in-process (that command has tests of its own, a process start costs a
+        second or two)."""
+        return SecretBox(load_key(None, self.data_dir)).seal(secret)
 
     def cli(self, *args: str) -> str:
         """Run one ``asetik-collector`` command; returns the last stdout line (a token)."""

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Final
 
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
-
 _NO_SCHEMES: Final[tuple[str, ...]] = ()
 
 
 def html_to_pdf(html: str) -> bytes:
-    """The PDF of a complete HTML page."""
+    """The PDF of a complete HTML page. WeasyPrint is imported here, at the first report, not
+    with the collector: loading it (Pango, fonts) costs half a second that every other CLI
+    command would otherwise pay."""
+    from weasyprint import HTML  # noqa: PLC0415 - see the docstring
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415
+
     fetcher = URLFetcher(allowed_protocols=_NO_SCHEMES, timeout=1)
     document: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
     return document

@@ -28,31 +28,26 @@ PRINTER = "hp_color-laserjet-pro-m252dw"
 SWITCH = "cisco_ios-c2960x-48fps"
 
 
-def _seal(collector: CollectorProcess, monkeypatch: pytest.MonkeyPatch, secret: str) -> str:
-    monkeypatch.setenv("ASETIK_TEST_SECRET", secret)
-    return collector.cli("secret", "seal", "--env", "ASETIK_TEST_SECRET")
-
-
-def _targets(collector: CollectorProcess, sim: SnmpSim, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _targets(collector: CollectorProcess, sim: SnmpSim) -> Path:
     address = f"{sim.host}:{sim.port}"
     dead = f"127.0.0.1:{free_udp_port()}"
     path = collector.data_dir / "targets.toml"
     path.write_text(f"""
 [defaults]
-timeout = 2.0
+timeout = 1.0
 retries = 1
 
 [[credentials]]
 name = "salah"
-community = "{_seal(collector, monkeypatch, "no-such-community")}"
+community = "{collector.seal("no-such-community")}"
 
 [[credentials]]
 name = "printer"
-community = "{_seal(collector, monkeypatch, PRINTER)}"
+community = "{collector.seal(PRINTER)}"
 
 [[credentials]]
 name = "switch"
-community = "{_seal(collector, monkeypatch, SWITCH)}"
+community = "{collector.seal(SWITCH)}"
 
 [[sites]]
 code = "BBPOM-SBY"
@@ -69,12 +64,12 @@ credentials = ["switch"]
 
 
 def test_poll_once_fills_the_register_and_a_second_round_changes_nothing(
-    db_url: str, tmp_path: Path, snmpsim_corpus: SnmpSim, monkeypatch: pytest.MonkeyPatch
+    db_url: str, tmp_path: Path, snmpsim_corpus: SnmpSim
 ) -> None:
     collector = CollectorProcess(db_url, tmp_path)
     collector.cli("site", "create", "--code", "BBPOM-SBY", "--name", "BBPOM Surabaya")
     collector.cli("site", "create", "--code", "PUSDATIN", "--name", "Pusat Data dan Informasi")
-    targets = _targets(collector, snmpsim_corpus, monkeypatch)
+    targets = _targets(collector, snmpsim_corpus)
 
     collector.cli("poll", "--once", "--targets", str(targets))
 
@@ -132,14 +127,14 @@ def test_poll_without_a_targets_file_polls_what_the_api_stored(
 
 
 def test_a_polling_process_serves_its_own_metrics(
-    db_url: str, tmp_path: Path, snmpsim_corpus: SnmpSim, monkeypatch: pytest.MonkeyPatch
+    db_url: str, tmp_path: Path, snmpsim_corpus: SnmpSim
 ) -> None:
     """``poll --metrics-listen``: devices polled by protocol and result, their durations and
     the end of the last round, while the process keeps polling; no register gauges here."""
     collector = CollectorProcess(db_url, tmp_path)
     collector.cli("site", "create", "--code", "BBPOM-SBY", "--name", "BBPOM Surabaya")
     collector.cli("site", "create", "--code", "PUSDATIN", "--name", "Pusat Data dan Informasi")
-    targets = _targets(collector, snmpsim_corpus, monkeypatch)
+    targets = _targets(collector, snmpsim_corpus)
     port = free_port()
     argv = collector.argv(["poll", "--targets", str(targets), "--metrics-listen",
                            f"127.0.0.1:{port}"])  # fmt: skip

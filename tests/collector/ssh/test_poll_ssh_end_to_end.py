@@ -35,11 +35,6 @@ def _pinned(pins: Path, key: str) -> str:
     return parse_host_key(json.loads(pins.read_text())[key]).fingerprint
 
 
-def _seal(collector: CollectorProcess, monkeypatch: pytest.MonkeyPatch, secret: str) -> str:
-    monkeypatch.setenv("ASETIK_TEST_SECRET", secret)
-    return collector.cli("secret", "seal", "--env", "ASETIK_TEST_SECRET")
-
-
 def _collector(db_url: str, tmp_path: Path) -> tuple[CollectorProcess, Services]:
     collector = CollectorProcess(db_url, tmp_path)
     collector.cli("site", "create", "--code", SITE, "--name", "BBPOM Surabaya")
@@ -74,12 +69,12 @@ def test_poll_once_fills_the_register_from_ssh_devices(
 [[ssh_credentials]]
 name = "salah"
 username = "{ios.username}"
-password = "{_seal(collector, monkeypatch, "bukan-sandinya")}"
+password = "{collector.seal("bukan-sandinya")}"
 
 [[ssh_credentials]]
 name = "netops"
 username = "{ios.username}"
-password = "{_seal(collector, monkeypatch, ios.password)}"
+password = "{collector.seal(ios.password)}"
 
 [[ssh_credentials]]
 name = "junos"
@@ -162,15 +157,13 @@ def _os_release(key: str) -> str | None:
     return None
 
 
-def _one_device_targets(
-    collector: CollectorProcess, device: ReplayDevice, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def _one_device_targets(collector: CollectorProcess, device: ReplayDevice) -> Path:
     targets = collector.data_dir / "targets.toml"
     targets.write_text(f"""
 [[ssh_credentials]]
 name = "netops"
 username = "{device.username}"
-password = "{_seal(collector, monkeypatch, device.password)}"
+password = "{collector.seal(device.password)}"
 
 [[sites]]
 code = "{SITE}"
@@ -187,11 +180,10 @@ def test_changed_host_key_is_one_finding_until_ops_accept_that_key(
     db_url: str,
     tmp_path: Path,
     replay_device: StartReplayDevice,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     device = replay_device("cisco_ios")
     collector, services = _collector(db_url, tmp_path)
-    targets = _one_device_targets(collector, device, monkeypatch)
+    targets = _one_device_targets(collector, device)
     findings = services.poll_findings
     pins = collector.data_dir / "ssh-host-keys.json"
     key = f"{SITE}/{_where(device)}"
@@ -248,11 +240,10 @@ def test_a_bad_ssh_entry_stops_the_poll_before_any_device_is_touched(
     db_url: str,
     tmp_path: Path,
     replay_device: StartReplayDevice,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     device = replay_device("cisco_ios")
     collector, services = _collector(db_url, tmp_path)
-    targets = _one_device_targets(collector, device, monkeypatch)
+    targets = _one_device_targets(collector, device)
     good = targets.read_text()
     targets.write_text(good + '\n[[sites.ssh]]\ntargets = ["127.0.0.9"]\n'
                        'device_type = "cisco_ioss"\ncredentials = ["netops"]\n')  # fmt: skip

@@ -4,6 +4,7 @@ every recorded platform's facts reach the observation, and the faults are handle
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
 import time
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from collector.adapters.ssh.credentials import SshCredential
+from collector.adapters.ssh.profile import PROFILES as SSH_PROFILES
 from collector.bootstrap import build_ssh_poller
 from collector.config import CollectorConfig
 from collector.services.polling import PollOutcome
@@ -133,16 +135,21 @@ def test_device_stalling_mid_command_times_out(
     tmp_path: Path, replay_device: StartReplayDevice
 ) -> None:
     device = replay_device("cisco_ios", stall_on=["show version"])
-    ssh = poller(tmp_path)
+    profiles = tmp_path / "profiles"
+    shutil.copytree(SSH_PROFILES, profiles)
+    shipped = (profiles / "cisco_ios.toml").read_text()
+    (profiles / "cisco_ios.toml").write_text("command_timeout = 3.0\n" + shipped)
+    config = CollectorConfig("sqlite://", "127.0.0.1", 0, tmp_path)
+    ssh = build_ssh_poller(config, lambda: datetime.now(UTC), profiles=profiles)
     started = time.monotonic()
     outcome, documents = poll(ssh, device)
     elapsed = time.monotonic() - started
-    # the inventory was read; show version timed out (profile command_timeout = 30 s) and the
-    # command after it was not sent to the silent device
+    # the inventory was read; show version timed out (the profile's command_timeout, 3 s here
+    # instead of 30) and the command after it was not sent to the silent device
     assert outcome.result == "ok"
     errors = documents[0]["source"]["errors"]
     assert [e["section"] for e in errors] == ["show version", "show interfaces status"]
     assert "tidak dijalankan" in errors[1]["message"]
     assert documents[0]["modules"]
-    assert elapsed < 60
+    assert elapsed < 30
     assert schema_errors(documents[0]) == []
