@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -59,6 +60,16 @@ from collector.services.users import CLI_ADMIN
 
 log = logging.getLogger("asetik.collector")
 WORK_ORDER_INTERVAL = 6 * 3600.0  # serve makes the work orders due ahead this often (seconds)
+
+
+def _add_evaluate(commands: Any) -> None:
+    evaluate = commands.add_parser("evaluate", help="re-run the maintenance rules, update tickets")
+    evaluate.add_argument("--site", help="only this site's assets")
+    evaluate.add_argument("--asset", type=int, help="only this asset (id)")
+    evaluate.add_argument(
+        "--workers", type=int, default=min(os.cpu_count() or 1, 4),
+        help="processes evaluating in parallel (default: the CPUs, at most 4)",
+    )  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -133,9 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     bmn_import.add_argument("file")
     bmn_import.add_argument("--format", choices=["csv", "xlsx"])
     bmn_import.add_argument("--dry-run", action="store_true")
-    evaluate = commands.add_parser("evaluate", help="re-run the maintenance rules, update tickets")
-    evaluate.add_argument("--site", help="only this site's assets")
-    evaluate.add_argument("--asset", type=int, help="only this asset (id)")
+    _add_evaluate(commands)
     for add_more in (
         add_poll_commands,
         add_explain_smart,
@@ -307,8 +316,10 @@ def _db_prune(services: Services, args: argparse.Namespace) -> None:
 
 
 def _evaluate(services: Services, args: argparse.Namespace) -> None:
+    if not 1 <= args.workers <= 64:
+        raise ConfigError("--workers harus 1..64")
     started = time.perf_counter()
-    counts = services.tickets.evaluate_scope(args.site, args.asset)
+    counts = services.tickets.evaluate_scope(args.site, args.asset, workers=args.workers)
     closed, reopened = services.verification.after_evaluation(
         None if args.asset is None else [args.asset], args.site
     )

@@ -11,6 +11,7 @@ rules (not seen for N days, warranty, end-of-life dates) move.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -100,14 +101,41 @@ class TicketService:
         self._sections = None if sections is None else frozenset(sections)
 
     def evaluate(
-        self, asset_ids: Iterable[int], sent: Mapping[int, Mapping[str, Any]] | None = None
+        self,
+        asset_ids: Iterable[int],
+        sent: Mapping[int, Mapping[str, Any]] | None = None,
+        *,
+        workers: int = 1,
     ) -> Counts:
         """Evaluate the assets (unknown ids are skipped); what was done, counted. ``sent``:
-        sections just stored by an ingest, by asset (not read back)."""
+        sections just stored by an ingest, by asset (not read back). ``workers`` > 1 spreads
+        the chunks over that many forked processes (the rules are CPU work, one core each):
+        only from a single-threaded program such as the CLI, never from the server."""
         now, total = self._clock(), Counts()
         ordered = list(dict.fromkeys(asset_ids))
-        for start in range(0, len(ordered), CHUNK):
-            total.add(self._evaluate_chunk(ordered[start : start + CHUNK], now, sent))
+        chunks = [ordered[start : start + CHUNK] for start in range(0, len(ordered), CHUNK)]
+        if workers > 1 and len(chunks) > 1:
+            return self._evaluate_in_processes(chunks, now, min(workers, len(chunks)))
+        for chunk in chunks:
+            total.add(self._evaluate_chunk(chunk, now, sent))
+        return total
+
+    def _evaluate_in_processes(
+        self, chunks: list[list[int]], now: datetime, workers: int
+    ) -> Counts:
+        """Each forked worker inherits this service, drops the database connections it
+        inherited (they belong to this process) and evaluates whole chunks on its own."""
+        global _FORKED  # noqa: PLW0603 - handed to the forked workers, never pickled
+        _FORKED = (self, now)
+        engine = self._sessions.kw["bind"]
+        total = Counts()
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers, initializer=engine.dispose, initargs=(False,)) as pool:
+                for counts in pool.imap_unordered(_evaluate_forked, chunks):
+                    total.add(counts)
+        finally:
+            _FORKED = None
         return total
 
     def after_ingest(
@@ -123,8 +151,11 @@ class TicketService:
             log.exception("evaluasi tiket setelah ingest gagal untuk aset %d", result.asset_id)
             return None
 
-    def evaluate_scope(self, site: str | None = None, asset_id: int | None = None) -> Counts:
-        """Evaluate every asset, a site's or one asset; Refused(404) for an unknown one."""
+    def evaluate_scope(
+        self, site: str | None = None, asset_id: int | None = None, *, workers: int = 1
+    ) -> Counts:
+        """Evaluate every asset, a site's or one asset; Refused(404) for an unknown one.
+        ``workers``: as for :meth:`evaluate`."""
         query = select(AssetRow.id).order_by(AssetRow.id)
         with self._sessions() as session:
             if site is not None:
@@ -137,7 +168,7 @@ class TicketService:
             ids = list(session.scalars(query))
         if asset_id is not None and not ids:
             raise Refused(404, "not_found", f"aset {asset_id} tidak ditemukan")
-        return self.evaluate(ids)
+        return self.evaluate(ids, workers=workers)
 
     def list_tickets(
         self, viewer: Viewer, wanted: TicketFilter, page: Page
@@ -172,17 +203,17 @@ class TicketService:
         self, ids: list[int], now: datetime, sent: Mapping[int, Mapping[str, Any]] | None
     ) -> Counts:
         """Read, rule, write and touch in one transaction: one commit (one WAL flush on
-        PostgreSQL) per chunk, which is per ingest when an ingest asks for one asset."""
+        PostgreSQL) per chunk, which is per ingest when an ingest asks for one asset. Every
+        write comes after the rules ran, so SQLite's write lock is held only while writing."""
         with self._sessions.begin() as session:
             connection = session.connection()
             snapshots = read_snapshots(
                 connection, ids, now, sent, trends=bool(self._readers), wanted=self._sections
             )
+            readings: list[dict[str, Any]] = []
+            expired: list[int] = []
             if self._readers:
-                rows: list[dict[str, Any]] = []
-                snapshots = [self._record_trends(connection, s, now, rows) for s in snapshots]
-                if rows:
-                    insert_rows(connection, AssetTrendRow, rows)
+                snapshots = [self._record_trends(s, now, readings, expired) for s in snapshots]
             known = read_known(connection, ids, now, self._settings.reopen_window)
             counts, touched = Counts(), list[int]()
             plans: list[Plan] = []
@@ -195,6 +226,12 @@ class TicketService:
                 counts.evaluated += 1
                 found = {(f.rule, f.subject) for f in findings}
                 touched.extend(t.id for k, t in mine.open.items() if k in found)
+            if expired:
+                cutoff = now - self._settings.trend_retention
+                connection.execute(delete(AssetTrendRow).where(
+                    AssetTrendRow.asset_id.in_(expired), AssetTrendRow.at < cutoff))  # fmt: skip
+            if readings:
+                insert_rows(connection, AssetTrendRow, readings)
             done, seen = self._apply(session, plans, now)
             counts.add(done)
             touched.extend(seen)
@@ -246,11 +283,12 @@ class TicketService:
             return _apply_asset(connection, (asset_id, findings, fresh.get(asset_id, Known())), now)
 
     def _record_trends(
-        self, connection: Connection, snapshot: Snapshot, now: datetime, rows: list[dict[str, Any]]
+        self, snapshot: Snapshot, now: datetime, rows: list[dict[str, Any]], expired: list[int]
     ) -> Snapshot:
         """This evaluation's readings that are due (one per metric per trend interval) added to
-        ``rows`` for the caller to insert, the expired ones deleted; the snapshot with its
-        trends as they now stand."""
+        ``rows`` for the caller to insert, the asset added to ``expired`` when it has readings
+        past the retention for the caller to delete; the snapshot with its trends as they now
+        stand."""
         readings: dict[str, float] = {}
         for reader in self._readers:
             readings.update(reader(snapshot.sections))
@@ -268,10 +306,20 @@ class TicketService:
                 trends.setdefault(metric, []).append((now, value))
         cutoff = now - self._settings.trend_retention
         if any(points[0][0] < cutoff for points in trends.values()):
-            expired = AssetTrendRow.asset_id == snapshot.asset_id, AssetTrendRow.at < cutoff
-            connection.execute(delete(AssetTrendRow).where(*expired))
+            expired.append(snapshot.asset_id)
             trends = {k: [p for p in v if p[0] >= cutoff] for k, v in trends.items()}
         return replace(snapshot, trends={k: v for k, v in trends.items() if v})
+
+
+_FORKED: tuple[TicketService, datetime] | None = None
+
+
+def _evaluate_forked(chunk: list[int]) -> Counts:
+    """One chunk in a worker process (see TicketService._evaluate_in_processes)."""
+    if _FORKED is None:
+        raise RuntimeError("only in a worker forked by TicketService._evaluate_in_processes")
+    service, now = _FORKED
+    return service._evaluate_chunk(chunk, now, None)
 
 
 def _apply_asset(connection: Connection, plan: Plan, now: datetime) -> tuple[Counts, list[int]]:
