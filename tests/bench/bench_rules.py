@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import random
 import sys
 import tempfile
@@ -30,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import insert, select, update
 
 from agent.inventory import collect_sections
 from agent.sources.host import live_host
@@ -42,7 +43,7 @@ from collector.domain.rules.findings import Finding, Maintenance, Severity, Snap
 from collector.services.rules_config import default_rules
 from collector.services.ticket_evaluation import Counts
 from collector.services.tickets import TicketService
-from tests.bench.bench_collector import POSTGRES_ADMIN, BenchError, cpu_seconds, create_postgres
+from tests.bench.bench_collector import CLOCK_TICKS, POSTGRES_ADMIN, BenchError, create_postgres
 
 SITES = ("PUSDATIN", "BBPOM-SBY", "BBPOM-MDN", "BPOM-AMBON")
 KINDS = ("workstation", "laptop", "server")
@@ -269,17 +270,32 @@ def change_some(db_url: str, count: int, share: float) -> int:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """One timed evaluation: wall seconds, CPU seconds of this process and of the PostgreSQL
-    backends that served it (None on SQLite), what it did, the tickets open afterwards."""
+    """One timed evaluation: wall seconds, CPU seconds of this process and its worker
+    processes, CPU seconds the whole machine was busy (the database server included: a quiet
+    machine is assumed), what it did, the tickets open afterwards."""
 
     seconds: float
     cpu: float
-    backend_cpu: float | None
+    machine_cpu: float
     counts: Counts
     open_tickets: int
 
 
-def evaluate_all(db_url: str, now: datetime) -> Evaluation:
+def own_cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the workers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def machine_busy() -> float:
+    """CPU seconds the machine has been busy since boot, all cores (/proc/stat)."""
+    with Path("/proc/stat").open(encoding="ascii") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / CLOCK_TICKS
+
+
+def evaluate_all(db_url: str, now: datetime, workers: int) -> Evaluation:
     engine = open_engine(db_url)
     families = FAMILIES or FAKE_FAMILIES
     rules = default_rules() if FAMILIES else {**default_rules(), **FAKE_TABLES}
@@ -287,51 +303,39 @@ def evaluate_all(db_url: str, now: datetime) -> Evaluation:
         session_factory(engine), lambda: now, rules, families, TREND_READERS or (volume_readings,),
         sections=RULE_SECTIONS if FAMILIES else None,
     )  # fmt: skip
-    started, cpu = time.perf_counter(), time.process_time()
-    counts = service.evaluate_scope()
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu, busy = time.perf_counter(), own_cpu(), machine_busy()
+    counts = service.evaluate_scope(workers=workers)
+    elapsed = time.perf_counter() - started
+    cpu, busy = own_cpu() - cpu, machine_busy() - busy
     with engine.connect() as connection:
         open_tickets = len(
             connection.execute(select(TicketRow.id).where(TicketRow.status == "new")).all()
         )
-        backend = backends_cpu(connection) if engine.dialect.name == "postgresql" else None
     engine.dispose()
-    return Evaluation(elapsed, cpu, backend, counts, open_tickets)
+    return Evaluation(elapsed, cpu, busy, counts, open_tickets)
 
 
-def backends_cpu(connection: Connection) -> float:
-    """CPU seconds of the live PostgreSQL backends of this database (the pool's connections,
-    opened by this evaluation's engine; the server runs on this machine)."""
-    pids = connection.scalars(
-        text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-    )
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            total += cpu_seconds(int(pid))
-    return total
-
-
-def run(kind: str, db_url: str, base: Mapping[str, Any], args: argparse.Namespace) -> None:
+def run(db_url: str, base: Mapping[str, Any], args: argparse.Namespace, workers: int) -> None:
     started = time.perf_counter()
     build_register(db_url, base, args.assets, args.packages)
-    print(f"  register of {args.assets} assets written in {time.perf_counter() - started:.1f} s")
+    print(f"  register of {args.assets} assets written in {time.perf_counter() - started:.1f} s;"
+          f" {workers} worker process{'es' if workers > 1 else ''}")  # fmt: skip
     for label, now in (
         ("first evaluation", NOW),
         ("repeat, 10% changed", NOW + timedelta(hours=7)),
     ):
         if label.startswith("repeat"):
             change_some(db_url, args.assets, 0.10)
-        done = evaluate_all(db_url, now)
+        done = evaluate_all(db_url, now, workers)
         counts = done.counts
         rate = counts.evaluated / done.seconds if done.seconds else 0.0
         verdict = "within" if done.seconds <= 10 else "OVER"
-        backend = f", PostgreSQL backends {done.backend_cpu:.2f} s" if done.backend_cpu else ""
         print(
             f"  {label:<22} {done.seconds:6.2f} s  {rate:7.0f} assets/s  ({verdict} the 10 s "
             f"target)  new {counts.new}, updated {counts.updated}, auto-resolved "
             f"{counts.auto_resolved}, reopened {counts.reopened}; open tickets "
-            f"{done.open_tickets}\n  {'':<22} CPU: collector {done.cpu:.2f} s{backend}"
+            f"{done.open_tickets}\n  {'':<22} CPU: collector and workers {done.cpu:.2f} s, "
+            f"machine busy {done.machine_cpu:.2f} s"
         )
 
 
@@ -341,7 +345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--packages", type=int, default=100, help="softwares entries per asset")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--postgres", default=POSTGRES_ADMIN)
+    parser.add_argument(
+        "--workers", default=f"1,{min(os.cpu_count() or 1, 4)}",
+        help="worker process counts to compare, each on a fresh register (1,<CPUs up to 4>)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    counts = sorted({int(n) for n in args.workers.split(",")})
     with tempfile.TemporaryDirectory(prefix="asetik-rules-bench-") as folder:
         base = collect_sections(live_host(cache_dir=Path(folder) / "agent-cache")).sections
         print(
@@ -356,17 +365,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = 0
         for kind in args.databases.split(","):
             print(f"\n{'SQLite' if kind == 'sqlite' else 'PostgreSQL'}")
-            with contextlib.ExitStack() as cleanup:
-                try:
-                    url = (
-                        f"sqlite:///{folder}/rules.db"
-                        if kind == "sqlite"
-                        else create_postgres(args.postgres, cleanup)
-                    )
-                    run(kind, url, base, args)
-                except BenchError as exc:
-                    print(f"  benchmark stopped: {exc}")
-                    status = 1
+            for workers in counts:
+                with contextlib.ExitStack() as cleanup:
+                    try:
+                        url = (
+                            f"sqlite:///{folder}/rules-{workers}.db"
+                            if kind == "sqlite"
+                            else create_postgres(args.postgres, cleanup)
+                        )
+                        run(url, base, args, workers)
+                    except BenchError as exc:
+                        print(f"  benchmark stopped: {exc}")
+                        status = 1
     return status
 
 
