@@ -116,10 +116,12 @@ class Services:
         self, document: dict[str, Any], caller: Caller, size: int
     ) -> IngestResult:
         """Store an observation, then (its transaction committed, in the same thread) bring
-        the asset's tickets up to date when the observation changed something."""
+        the asset's tickets up to date when the observation changed something, and decide its
+        finished work (tickets in status done) when it has some."""
         result = self.ingest.ingest(document, caller, size)
         sent = {k: v for k, v in document.items() if k not in NOT_SECTIONS}
-        if self.tickets.after_ingest(result, sent) is not None:
+        counts = self.tickets.after_ingest(result, sent)
+        if counts is not None and counts.awaiting:
             self._verify([result.asset_id])
         return result
 

@@ -77,11 +77,13 @@ def _sections(
         for asset_id, name, content in connection.execute(query, {"ids": read, **names}):
             found[asset_id][name] = content
     for asset_id, given in sent.items():
-        rest = connection.execute(_OTHER_SECTIONS, {"asset": asset_id, "names": list(given)})
-        for name, content in rest:
-            if wanted is not None and name not in wanted:
-                continue
-            found[asset_id][name] = content
+        if wanted is None:
+            stored, these = _OTHER_SECTIONS, list(given)
+        else:  # only the wanted ones not sent: none after a full inventory, no query then
+            stored, these = _THESE_SECTIONS, sorted(set(wanted) - set(given))
+        if these or wanted is None:
+            for name, content in connection.execute(stored, {"asset": asset_id, "names": these}):
+                found[asset_id][name] = content
         found[asset_id].update(given)
     return found
 
@@ -159,6 +161,10 @@ _WANTED = _SECTIONS.where(_SECTION.name.in_(bindparam("wanted", expanding=True))
 _OTHER_SECTIONS = select(_SECTION.name, _SECTION.content).where(
     _SECTION.asset_id == bindparam("asset"),
     _SECTION.name.not_in(bindparam("names", expanding=True)),
+)
+_THESE_SECTIONS = select(_SECTION.name, _SECTION.content).where(
+    _SECTION.asset_id == bindparam("asset"),
+    _SECTION.name.in_(bindparam("names", expanding=True)),
 )
 _TRENDS = (
     select(_TREND.asset_id, _TREND.metric, _TREND.at, _TREND.value)

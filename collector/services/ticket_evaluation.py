@@ -58,6 +58,7 @@ class Counts:
     updated: int = 0
     auto_resolved: int = 0
     reopened: int = 0
+    awaiting: int = 0  # tickets seen in status done: the inventory may confirm or reopen them
 
     def add(self, other: Counts) -> None:
         for name in _COUNTS:  # not dataclasses.asdict: a deep copy, once per asset

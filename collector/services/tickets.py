@@ -25,6 +25,7 @@ from collector.adapters.db.bulk_insert import insert_rows
 from collector.adapters.db.models import AssetRow, AssetTrendRow, Base, SiteRow, TicketRow
 from collector.domain.rules.catalogue import FAMILIES, TREND_READERS, TrendReader
 from collector.domain.rules.findings import Finding, RuleFamily, Snapshot
+from collector.domain.tickets import Status
 from collector.errors import Refused
 from collector.services.ingest import IngestResult
 from collector.services.register import Page
@@ -220,6 +221,7 @@ class TicketService:
             for snapshot in snapshots:
                 findings = self.findings(snapshot)
                 mine = known.get(snapshot.asset_id, Known())
+                counts.awaiting += sum(t.status == Status.DONE for t in mine.open.values())
                 if needs_writes(findings, mine):
                     plans.append((snapshot.asset_id, findings, mine))
                     continue
