@@ -62,6 +62,18 @@ def _type_name(hint: object) -> str:
     return getattr(hint, "__name__", str(hint))
 
 
+def _scalar(value: object, hint: object, path: str) -> Iterator[str]:
+    """JSON numbers, strings and booleans; a float field takes an integer, never a boolean."""
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            yield f"{path}: expected a number, got {value!r}"
+    elif hint in (str, int, bool):
+        if type(value) is not hint:
+            yield f"{path}: expected {_type_name(hint)}, got {value!r}"
+    else:
+        yield f"{path}: no rule for {hint!r}"
+
+
 class _Walker:
     def __init__(self) -> None:
         self.panel_type = ""
@@ -69,60 +81,53 @@ class _Walker:
 
     def check(self, value: object, hint: object, path: str) -> Iterator[str]:
         origin = typing.get_origin(hint)
-        args = typing.get_args(hint)
         if hint is typing.Any or hint is object:
             return
         if origin in (typing.Union, types.UnionType):
-            members = [a for a in args if a is not type(None)]
-            if value is None and len(members) < len(args):
-                return
-            if dashboard.RowPanel in members and isinstance(value, dict):
-                # Grafana tells a row from a panel by its type, as from_json does.
-                row = value.get("type") == "row"
-                yield from self.model(value, dashboard.RowPanel if row else dashboard.Panel, path)
-                return
-            tries = [list(self.check(value, member, path)) for member in members]
-            if not any(not found for found in tries):
-                yield from min(tries, key=len)
+            yield from self.union(value, typing.get_args(hint), path)
+        elif origin in (typing.Literal, list, dict):
+            yield from self.generic(value, origin, typing.get_args(hint), path)
+        elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+            allowed = [member.value for member in hint]
+            if value not in allowed or isinstance(value, bool):
+                yield f"{path}: {value!r} is not one of {allowed}"
+        elif hint is Dataquery:
+            yield from self.target(value, path)
+        elif isinstance(hint, type) and hasattr(hint, "from_json"):
+            yield from self.model(value, hint, path)
+        else:
+            yield from _scalar(value, hint, path)
+
+    def union(self, value: object, args: tuple[object, ...], path: str) -> Iterator[str]:
+        members = [a for a in args if a is not type(None)]
+        if value is None and len(members) < len(args):
             return
+        if dashboard.RowPanel in members and isinstance(value, dict):
+            # Grafana tells a row from a panel by its type, as from_json does.
+            row = value.get("type") == "row"
+            yield from self.model(value, dashboard.RowPanel if row else dashboard.Panel, path)
+            return
+        tries = [list(self.check(value, member, path)) for member in members]
+        if all(tries):
+            yield from min(tries, key=len)
+
+    def generic(
+        self, value: object, origin: object, args: tuple[object, ...], path: str
+    ) -> Iterator[str]:
         if origin is typing.Literal:
             if value not in args:
                 yield f"{path}: {value!r} is not one of {list(args)}"
-            return
-        if origin is list:
+        elif origin is list:
             if not isinstance(value, list):
                 yield f"{path}: expected a list, got {type(value).__name__}"
                 return
             for index, item in enumerate(value):
                 yield from self.check(item, args[0], f"{path}[{index}]")
-            return
-        if origin is dict:
-            if not isinstance(value, dict):
-                yield f"{path}: expected an object, got {type(value).__name__}"
-                return
+        elif not isinstance(value, dict):
+            yield f"{path}: expected an object, got {type(value).__name__}"
+        else:
             for key, item in value.items():
                 yield from self.check(item, args[1], f"{path}.{key}")
-            return
-        if isinstance(hint, type) and issubclass(hint, enum.Enum):
-            allowed = [member.value for member in hint]
-            if value not in allowed or isinstance(value, bool):
-                yield f"{path}: {value!r} is not one of {allowed}"
-            return
-        if hint is Dataquery:
-            yield from self.target(value, path)
-            return
-        if hint is float:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                yield f"{path}: expected a number, got {value!r}"
-            return
-        if hint in (str, int, bool):
-            if type(value) is not hint:
-                yield f"{path}: expected {_type_name(hint)}, got {value!r}"
-            return
-        if isinstance(hint, type) and hasattr(hint, "from_json"):
-            yield from self.model(value, hint, path)
-            return
-        yield f"{path}: no rule for {hint!r}"
 
     def target(self, value: object, path: str) -> Iterator[str]:
         if self.source_type == "prometheus":
@@ -155,9 +160,11 @@ class _Walker:
             self.panel_type = str(value.get("type", ""))
             source = value.get("datasource")
             self.source_type = str(source.get("type", "")) if isinstance(source, dict) else ""
-        for key, (hint, required) in fields.items():
-            if required and key not in value:
-                yield f"{path}.{key}: required ({cls.__name__}) but missing"
+        yield from (
+            f"{path}.{key}: required ({cls.__name__}) but missing"
+            for key, (_, required) in fields.items()
+            if required and key not in value
+        )
         for key, item in value.items():
             where = f"{path}.{key}"
             if key not in fields:
@@ -180,7 +187,9 @@ class _Walker:
 def violations(board: dict[str, object]) -> list[str]:
     """Every place where ``board`` departs from Grafana's dashboard schema, as JSON paths."""
     found = list(_Walker().model(board, dashboard.Dashboard, "$"))
-    for key in ("title", "uid", "panels"):
-        if key not in board:
-            found.append(f"$.{key}: required by asetik but missing")
+    found.extend(
+        f"$.{key}: required by asetik but missing"
+        for key in ("title", "uid", "panels")
+        if key not in board
+    )
     return found

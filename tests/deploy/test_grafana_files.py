@@ -22,8 +22,8 @@ from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models.dashboard import Dashboard
 
 from collector.adapters.db.grafana_role import GRAFANA_VIEWS
-from tests.deploy.grafana_schema import violations
 from tests.deploy.grafana_queries import DASHBOARDS, boards, panels, queries, variable_queries
+from tests.deploy.grafana_schema import violations
 from tools.grafana.generate import rendered
 
 PROVISIONING = DASHBOARDS.parent / "provisioning"
@@ -131,6 +131,22 @@ def _prometheus_target_expr_as_number(board: dict[str, Any]) -> str:
     return f"$.panels[{index}].targets[0].expr"
 
 
+def _unknown_sql_target_key(board: dict[str, Any]) -> str:
+    index, panel = next(
+        (i, p)
+        for i, p in enumerate(board["panels"])
+        if p.get("datasource", {}).get("type") == "grafana-postgresql-datasource"
+    )
+    panel["targets"][0]["sql"] = "SELECT 1"
+    return f"$.panels[{index}].targets[0].sql"
+
+
+def _timeseries_line_width_as_text(board: dict[str, Any]) -> str:
+    index, panel = _first(board, "timeseries")
+    panel["fieldConfig"]["defaults"].setdefault("custom", {})["lineWidth"] = "thick"
+    return f"$.panels[{index}].fieldConfig.defaults.custom.lineWidth"
+
+
 MUTATIONS: list[Callable[[dict[str, Any]], str]] = [
     _grid_w_as_text,
     _unknown_panel_key,
@@ -139,6 +155,8 @@ MUTATIONS: list[Callable[[dict[str, Any]], str]] = [
     _unknown_stat_option,
     _panel_without_grid_h,
     _prometheus_target_expr_as_number,
+    _unknown_sql_target_key,
+    _timeseries_line_width_as_text,
 ]
 
 
