@@ -183,6 +183,8 @@ def _work_orders_overdue(connection: Connection, sites: Sites, today: date) -> d
 
 
 def _plan_completion(connection: Connection, sites: Sites) -> dict[tuple[str, str], float]:
+    """Done over all work orders of the active plans that have any, per site and period (two
+    active plans of one site and period, which the plans API does not prevent, count as one)."""
     done = func.sum(case((WorkOrderRow.status == WorkStatus.DONE.value, 1), else_=0))
     query = _plan_work(PlanRow.site_id, PlanRow.period, done, func.count())
     active = query.where(PlanRow.state == PlanState.ACTIVE.value)
