@@ -24,6 +24,7 @@ from collector.adapters.metrics import (
     FleetGauges,
     IngestMetrics,
     NotificationMetrics,
+    new_registry,
     register_build_info,
 )
 from collector.adapters.sealing import SecretBox, load_key
@@ -172,7 +173,7 @@ def build_services(
     if check_schema:
         require_current(engine)
     sessions = session_factory(engine)
-    registry = CollectorRegistry()
+    registry = new_registry()
     register_build_info(registry, __version__)
     leadership = Leadership(engine, METRICS_GAUGES)
     stale = StaleAfter.from_rules(rules["presence"])

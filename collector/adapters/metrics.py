@@ -8,11 +8,27 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    disable_created_metrics,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from collector.domain.fleet import FleetSummary
+from collector.domain.fleet import FleetSummary, Need
+
+
+def new_registry() -> CollectorRegistry:
+    """The process's metrics registry, without the ``*_created`` sample prometheus_client
+    adds to every counter and histogram child: each is one more series (a timestamp nobody
+    graphs) against the /metrics budget. The switch is process-wide in prometheus_client, so
+    it is thrown here, where the one registry of a process is made."""
+    disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped upstream
+    return CollectorRegistry()
 
 
 class IngestMetrics:
@@ -118,37 +134,100 @@ class FleetGauges(Collector):
             return self._cached[1], self._cached[2]
 
 
-def _fleet_families(summary: FleetSummary) -> Iterator[Metric]:
-    tables: tuple[tuple[str, str, list[str], Mapping[Any, float]], ...] = (
-        ("asetik_assets", "Assets in the register, by site, kind and status.",
-         ["site", "kind", "status"], summary.assets),
-        ("asetik_assets_stale", "Active assets not seen within the [presence] warning days "
-         "(agents and devices apart), by site and kind.", ["site", "kind"], summary.stale),
-        ("asetik_disks", "Disks of active assets by SMART health (passed, failed, unknown).",
-         ["site", "health"], summary.disks),
-        ("asetik_tickets_open", "Maintenance tickets not closed, by site, rule, severity and "
-         "status.", ["site", "rule", "severity", "status"], summary.open_tickets),
-    )  # fmt: skip
-    for name, documentation, labels, values in tables:
-        family = GaugeMetricFamily(name, documentation, labels=labels)
-        for key, count in sorted(values.items()):
-            family.add_metric(list(key), count)
-        yield family
-    oldest = GaugeMetricFamily(
-        "asetik_site_oldest_last_seen_timestamp_seconds",
-        "When the least recently seen active asset of the site was last seen (Unix time).",
-        labels=["site"],
+NEED_FAMILIES: dict[Need, tuple[str, str]] = {
+    Need.SUPPLY_LOW: ("asetik_printers_supply_low",
+                      "Printers with a supply below its threshold (open printer.supply_low "
+                      "tickets), by site."),
+    Need.UPDATES_PENDING: ("asetik_assets_updates_pending",
+                           "Assets with pending or security updates (open "
+                           "software.pending_updates/security_updates tickets), by site."),
+    Need.END_OF_LIFE: ("asetik_assets_end_of_life",
+                       "Assets running an OS, product or firmware past its end of life (open "
+                       "software.*_eol tickets), by site."),
+}  # fmt: skip
+
+
+def _tables(summary: FleetSummary) -> Iterator[tuple[str, str, list[str], Mapping[Any, float]]]:
+    """Each family: name, help, label names, values by label values (a tuple or one str)."""
+    yield (
+        "asetik_assets",
+        "Active assets in the register, by site and kind.",
+        ["site", "kind"],
+        summary.assets,
     )
-    newest = GaugeMetricFamily(
-        "asetik_site_newest_last_seen_timestamp_seconds",
+    yield (
+        "asetik_assets_by_status",
+        "Assets in the register by kind and status (all sites).",
+        ["kind", "status"],
+        summary.assets_by_status,
+    )
+    yield (
+        "asetik_assets_stale",
+        "Active assets not seen within the [presence] warning days "
+        "(agents and devices apart), by site.",
+        ["site"],
+        summary.stale,
+    )
+    yield (
+        "asetik_site_last_seen_timestamp_seconds",
         "When any active asset of the site was last seen (Unix time): a site gone quiet.",
-        labels=["site"],
+        ["site"],
+        summary.last_seen,
     )
-    for site, (first, last) in sorted(summary.last_seen.items()):
-        oldest.add_metric([site], first)
-        newest.add_metric([site], last)
-    yield oldest
-    yield newest
+    yield (
+        "asetik_disks",
+        "Disks of active assets by SMART health (passed, failed, unknown).",
+        ["site", "health"],
+        summary.disks,
+    )
+    yield (
+        "asetik_tickets_open",
+        "Maintenance tickets not finished, by site and severity.",
+        ["site", "severity"],
+        summary.open_tickets,
+    )
+    yield (
+        "asetik_tickets_open_by_rule",
+        "Maintenance tickets not finished, by rule, severity and status (all sites).",
+        ["rule", "severity", "status"],
+        summary.open_by_rule,
+    )
+    yield (
+        "asetik_tickets_unreviewed_oldest_timestamp_seconds",
+        "First seen (Unix time) of the oldest ticket still New, by site and severity.",
+        ["site", "severity"],
+        summary.unreviewed_oldest,
+    )
+    for need, (name, documentation) in NEED_FAMILIES.items():
+        yield (
+            name,
+            documentation,
+            ["site"],
+            {site: n for (found, site), n in summary.needs.items() if found is need},
+        )
+    yield (
+        "asetik_work_orders_overdue",
+        "Open work orders past their due date (WIB), by site.",
+        ["site"],
+        summary.work_orders_overdue,
+    )
+    yield (
+        "asetik_plan_completion_ratio",
+        "Done work orders over all work orders of the active plans, by site and period (0 to 1).",
+        ["site", "period"],
+        summary.plan_completion,
+    )
+    yield ("asetik_sop_deadlines_at_risk", "Pending SOP steps with at most 2 working days "
+           "left, overdue included, by site and step.", ["site", "step"],
+           summary.deadlines_at_risk)  # fmt: skip
+
+
+def _fleet_families(summary: FleetSummary) -> Iterator[Metric]:
+    for name, documentation, labels, values in _tables(summary):
+        family = GaugeMetricFamily(name, documentation, labels=labels)
+        for key, value in sorted(values.items()):
+            family.add_metric([key] if isinstance(key, str) else list(key), value)
+        yield family
 
 
 def register_build_info(registry: CollectorRegistry, version: str) -> None:

@@ -10,7 +10,8 @@ M&E ≤ 5 HK after the period's end.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Final
 
 from collector.domain.kpis import STANDARD_HK, SopStep
 from collector.domain.workdays import Language, WorkCalendar, deadline_text
@@ -48,3 +49,20 @@ def step_deadline(
     left = workdays.working_days_between(today, due_on)
     return StepDeadline(step, standard, started_on, due_on, None, None, left, left >= 0,
                         deadline_text(left), deadline_text(left, Language.EN))  # fmt: skip
+
+
+AT_RISK_HK: Final = 2  # a pending step with this many working days left (or fewer) is at risk
+
+
+def latest_start_at_risk(step: SopStep, today: date, workdays: WorkCalendar) -> date:
+    """The last start day whose pending ``step`` is at risk on ``today``: at most
+    :data:`AT_RISK_HK` working days left, overdue included. A step started on or before the
+    returned day is at risk, one started after it is not (the due day never moves back when
+    the start moves forward), so a count of steps at risk is one comparison per row, done by
+    the database, instead of one :func:`step_deadline` per row."""
+    # left ≤ AT_RISK_HK ⟺ due_on comes before the (AT_RISK_HK + 1)-th working day after today
+    limit = workdays.add_working_days(today, AT_RISK_HK + 1)
+    start = today
+    while workdays.add_working_days(start, STANDARD_HK[step]) >= limit:
+        start -= timedelta(days=1)
+    return start

@@ -1,7 +1,9 @@
 """A small register for the Grafana views and dashboards: two sites (BBPOM-SBY holds a row of
-every kind, so a per-site panel for it shows something), stale and fresh assets,
-failing and healthy disks, tickets (a printer low on toner among them, and closed ones that
-must not show), and a plan whose work orders are overdue, due later, done on time and late.
+every kind, so a per-site panel for it shows something), stale and fresh assets, failing and
+healthy disks, tickets (a printer low on toner, pending security updates and end-of-life
+firmware among them, and closed ones that must not show), a plan whose work orders are
+overdue, due later, done on time and late, and a draft plan whose approval is overdue (the
+/metrics needs, plan and SOP gauges all have a series for BBPOM-SBY).
 
 Rows are written straight into the tables (the views read whatever is there, however it came),
 dated from the wall clock: the views compare with the database's own ``now()``.
@@ -68,12 +70,17 @@ def seed_grafana_register(engine: Engine, now: datetime | None = None) -> Seeded
                     age_days=3),
             _ticket(session, printer, ("printer.service_due", "halaman 100.000"),
                     ("warning", "in_progress"), moment, age_days=8),
+            _ticket(session, fresh, ("software.security_updates", ""), ("warning", "new"),
+                    moment, age_days=4),
+            _ticket(session, printer, ("software.firmware_eol", ""), ("warning", "reviewed"),
+                    moment, age_days=6),
         ]  # fmt: skip
         _ticket(session, printer, ("printer.supply_low", "Cyan Toner"), ("warning", "closed"),
                 moment, age_days=20, evidence={"level_percent": 2.0})  # fmt: skip
         _ticket(session, fresh, ("disk.smart_failed", "GOOD-3"), ("critical", "auto_resolved"),
                 moment, age_days=9)  # fmt: skip
         overdue = _work_orders(session, sby, fresh, moment)
+        _late_draft(session, sby, moment)
     return Seeded(fresh, stale, printer, failed, ticketed, opened[2], frozenset(opened), overdue)
 
 
@@ -120,6 +127,16 @@ def _ticket(
     session.add(row)
     session.flush()
     return row.id
+
+
+def _late_draft(session: Session, site: int, now: datetime) -> None:
+    """Next year's plan, still a draft a month after it was made: its approval (10 working
+    days) is overdue, an SOP deadline at risk."""
+    year = now.year + 1
+    session.add(PlanRow(site_id=site, period=str(year), starts_on=date(year, 1, 1),
+                        ends_on=date(year, 12, 31), title="Rencana tahun depan", state="draft",
+                        created_by="seed", created_at=now - timedelta(days=30),
+                        updated_at=now))  # fmt: skip
 
 
 def _work_orders(session: Session, site: int, asset: int, now: datetime) -> int:

@@ -53,7 +53,7 @@ def test_the_views_list_what_needs_a_persons_eye(db_url: str) -> None:
 
     tickets = {r["ticket_id"]: r for r in _rows(db_url, "grafana_open_tickets")}
     assert set(tickets) == seeded.open_tickets
-    assert sorted(r["age_days"] for r in tickets.values()) == [1, 2, 3, 5, 8]
+    assert sorted(r["age_days"] for r in tickets.values()) == [1, 2, 3, 4, 5, 6, 8]
 
     (overdue,) = _rows(db_url, "grafana_overdue_work_orders")
     assert (overdue["work_order_id"], overdue["days_overdue"], overdue["site"]) == (

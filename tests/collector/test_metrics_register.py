@@ -1,10 +1,12 @@
 """The register gauges on /metrics, on both databases: bounded aggregates by site (assets,
-stale ones, disks by health, open tickets), read at scrape time and cached, exposed by one
+stale ones, disks by health, open tickets; the plan and SOP gauges are checked in
+test_fleet_summary.py), read at scrape time and cached, exposed by one
 replica only, and an exposition that Prometheus' own promtool accepts."""
 
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from collector.adapters.db.models import AssetRow, DiskRow
 from collector.adapters.metrics import FleetGauges
 from collector.bootstrap import Services, build_services
 from collector.config import load_config
-from collector.domain.fleet import FleetSummary
+from collector.domain.fleet import EMPTY_SUMMARY, FleetSummary
 from tests.collector.conftest import FixedClock
 from tests.collector.test_api_assets import call, samples
 from tests.collector.tickets.fleet import add_asset, add_site, set_findings, ticket_service
@@ -57,35 +59,60 @@ def test_the_register_in_aggregate(services: Services, clock: FixedClock) -> Non
     text = call(services, "GET", "/metrics").text
     assert samples(text, "asetik_register_gauges_leader") == {frozenset(): 1.0}
     assert samples(text, "asetik_assets") == {
-        _label(site=SBY, kind="workstation", status="active"): 2.0,
-        _label(site=MDN, kind="printer", status="active"): 1.0,
-        _label(site=MDN, kind="server", status="active"): 1.0,
-    }
-    assert samples(text, "asetik_assets_stale") == {
-        _label(site=SBY, kind="workstation"): 1.0,
+        _label(site=SBY, kind="workstation"): 2.0,
         _label(site=MDN, kind="printer"): 1.0,
+        _label(site=MDN, kind="server"): 1.0,
     }
+    assert samples(text, "asetik_assets_by_status") == {
+        _label(kind="workstation", status="active"): 2.0,
+        _label(kind="printer", status="active"): 1.0,
+        _label(kind="server", status="active"): 1.0,
+    }
+    assert samples(text, "asetik_assets_stale") == {_label(site=SBY): 1.0, _label(site=MDN): 1.0}
     assert samples(text, "asetik_disks") == {
         _label(site=SBY, health="passed"): 1.0,
         _label(site=SBY, health="failed"): 1.0,
         _label(site=MDN, health="unknown"): 1.0,
     }
     assert samples(text, "asetik_tickets_open") == {
-        _label(site=SBY, rule="disk.failed", severity="critical", status="new"): 1.0,
-        _label(site=SBY, rule="volume.full", severity="warning", status="new"): 1.0,
-        _label(site=MDN, rule="printer.toner", severity="warning", status="new"): 1.0,
+        _label(site=SBY, severity="critical"): 1.0,
+        _label(site=SBY, severity="warning"): 1.0,
+        _label(site=MDN, severity="warning"): 1.0,
     }
-    ten_days_ago, now = (clock.now - timedelta(days=10)).timestamp(), clock.now.timestamp()
-    assert samples(text, "asetik_site_oldest_last_seen_timestamp_seconds") == {
-        _label(site=SBY): ten_days_ago,
-        _label(site=MDN): ten_days_ago,
+    assert samples(text, "asetik_tickets_open_by_rule") == {
+        _label(rule="disk.failed", severity="critical", status="new"): 1.0,
+        _label(rule="volume.full", severity="warning", status="new"): 1.0,
+        _label(rule="printer.toner", severity="warning", status="new"): 1.0,
     }
-    assert samples(text, "asetik_site_newest_last_seen_timestamp_seconds") == {
-        _label(site=SBY): now,
-        _label(site=MDN): now,
+    assert samples(text, "asetik_tickets_unreviewed_oldest_timestamp_seconds") == {
+        _label(site=SBY, severity="critical"): clock.now.timestamp(),
+        _label(site=SBY, severity="warning"): clock.now.timestamp(),
+        _label(site=MDN, severity="warning"): clock.now.timestamp(),
     }
+    assert samples(text, "asetik_site_last_seen_timestamp_seconds") == {
+        _label(site=SBY): clock.now.timestamp(),
+        _label(site=MDN): clock.now.timestamp(),
+    }
+    for sparse in (
+        "asetik_printers_supply_low",
+        "asetik_work_orders_overdue",
+        "asetik_plan_completion_ratio",
+        "asetik_sop_deadlines_at_risk",
+    ):
+        assert samples(text, sparse) == {}, sparse  # nothing seeded: no series, not zeros
     (info,) = samples(text, "asetik_build_info")
     assert dict(info)["version"]
+
+
+def test_counters_and_histograms_export_no_created_series(services: Services) -> None:
+    """prometheus_client adds a ``*_created`` sample to each counter and histogram child:
+    one more series each, against the /metrics budget; the registry leaves them out."""
+    services.metrics.results.labels("agent", "accepted").inc()
+    services.metrics.duration.labels("agent").observe(0.01)
+    text = call(services, "GET", "/metrics").text
+    assert samples(text, "asetik_ingest_total") == {_label(source="agent", result="accepted"): 1}
+    assert samples(text, "asetik_ingest_duration_seconds_count") == {_label(source="agent"): 1}
+    assert "_created" not in text
 
 
 def test_the_exposition_passes_promtool(services: Services, clock: FixedClock) -> None:
@@ -104,7 +131,7 @@ def test_one_read_per_ttl_however_many_scrapes() -> None:
 
     def read() -> FleetSummary:
         reads.append(1)
-        return FleetSummary({("S", "printer", "active"): len(reads)}, {}, {}, {}, {})
+        return replace(EMPTY_SUMMARY, assets={("S", "printer"): len(reads)})
 
     gauges = FleetGauges(read, lambda: True, ttl=15.0, clock=lambda: now[0])
 

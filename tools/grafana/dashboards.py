@@ -1,6 +1,8 @@
 """The four dashboards Pusdatin watches. Titles are Indonesian (the readers'); each panel's
 description says in both languages what it answers. Register gauges come from one collector
-replica, so queries over them sum by site or kind and never by instance."""
+replica, so queries over them sum by site or kind and never by instance. Per-site families
+carry one small extra label at most; rule and status breakdowns are national
+(asetik_tickets_open_by_rule), the per-site detail comes from the PostgreSQL views."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from grafana_foundation_sdk.models.dashboard import Dashboard, VariableRefresh, 
 
 from tools.grafana.panels import PROMETHEUS, bars, rows_of, stat_panel, trend
 
-ACTIVE = 'status="active"'
 CRITICAL_NEW = 'severity="critical", status="new"'
+CRITICAL = 'severity="critical"'
+UNREVIEWED_AGE = "time() - asetik_tickets_unreviewed_oldest_timestamp_seconds"
 
 
 def _base(uid: str, title: str, description: str) -> dashboard.Dashboard:
@@ -26,7 +29,7 @@ def overview() -> Dashboard:
         _base("asetik-overview", "asetik: ringkasan semua situs",
               "Register aset TIK dan pemeliharaan di seluruh situs (all sites).")
         .with_row(dashboard.Row("Register"))
-        .with_panel(stat_panel("Aset aktif", f"sum(asetik_assets{{{ACTIVE}}})",
+        .with_panel(stat_panel("Aset aktif", "sum(asetik_assets)",
                                "Aset aktif di register (active assets, all sites)."))
         .with_panel(stat_panel("Aset tidak terlihat", "sum(asetik_assets_stale)",
                                "Aset aktif yang lewat batas hari tanpa laporan "
@@ -36,16 +39,16 @@ def overview() -> Dashboard:
         .with_panel(stat_panel("Tiket terbuka", "sum(asetik_tickets_open)",
                                "Tiket pemeliharaan yang belum ditutup (open tickets)."))
         .with_panel(stat_panel("Tiket kritis belum ditinjau",
-                               f"sum(asetik_tickets_open{{{CRITICAL_NEW}}})",
+                               f"sum(asetik_tickets_open_by_rule{{{CRITICAL_NEW}}})",
                                "Tiket kritis berstatus Baru (critical tickets nobody reviewed)."))
         .with_panel(stat_panel("Situs tersunyi",
-                               "max(time() - asetik_site_newest_last_seen_timestamp_seconds)",
+                               "max(time() - asetik_site_last_seen_timestamp_seconds)",
                                "Lama sejak situs paling sunyi mengirim apa pun "
                                "(longest a site has been silent).", unit="s"))
-        .with_panel(bars("Aset aktif per situs", f"sum by (site) (asetik_assets{{{ACTIVE}}})",
+        .with_panel(bars("Aset aktif per situs", "sum by (site) (asetik_assets)",
                          "{{site}}", "Jumlah aset aktif tiap situs (active assets per site)."))
         .with_panel(bars("Situs sunyi", "max by (site) (time() - "
-                         "asetik_site_newest_last_seen_timestamp_seconds)", "{{site}}",
+                         "asetik_site_last_seen_timestamp_seconds)", "{{site}}",
                          "Sejak kapan tiap situs tidak mengirim inventaris; lebih dari 24 jam "
                          "memicu AsetikSiteSilent (time since each site's newest report).",
                          unit="s"))
@@ -54,6 +57,23 @@ def overview() -> Dashboard:
                           "(open tickets by severity, over time)."))
         .with_panel(bars("Tiket terbuka per situs", "sum by (site) (asetik_tickets_open)",
                          "{{site}}", "Beban pemeliharaan tiap situs (open tickets per site)."))
+        .with_row(dashboard.Row("Kebutuhan dan pekerjaan per situs"))
+        .with_panel(bars("Printer kekurangan bahan", "sum by (site) (asetik_printers_supply_low)",
+                         "{{site}}", "Printer dengan toner atau bahan lain di bawah batas, dari "
+                         "tiket terbuka (printers low on supplies, per site).", width=8))
+        .with_panel(bars("Aset menunggu pembaruan",
+                         "sum by (site) (asetik_assets_updates_pending)", "{{site}}",
+                         "Aset dengan pembaruan atau pembaruan keamanan tertunda "
+                         "(assets with pending updates, per site).", width=8))
+        .with_panel(bars("Aset habis masa dukungan", "sum by (site) (asetik_assets_end_of_life)",
+                         "{{site}}", "OS, produk atau firmware yang tidak didukung lagi "
+                         "(assets past end of life, per site).", width=8))
+        .with_panel(bars("Perintah kerja terlambat", "sum by (site) (asetik_work_orders_overdue)",
+                         "{{site}}", "Perintah kerja terbuka yang lewat jatuh tempo "
+                         "(overdue work orders, per site)."))
+        .with_panel(bars("Tenggat SOP berisiko", "sum by (site) (asetik_sop_deadlines_at_risk)",
+                         "{{site}}", "Langkah SOP tertunda dengan sisa ≤ 2 hari kerja atau "
+                         "terlambat (SOP deadlines at risk, per site)."))
         .with_row(dashboard.Row("Aset yang perlu dilihat"))
         .with_panel(rows_of("Aset tidak terlihat",
                             "SELECT site, asset, kind, source, last_seen, days_unseen "
@@ -87,7 +107,7 @@ def site() -> Dashboard:
                        .refresh(VariableRefresh.ON_DASHBOARD_LOAD)
                        .sort(VariableSort.ALPHABETICAL_ASC))
         .with_row(dashboard.Row("Situs $site"))
-        .with_panel(stat_panel("Aset aktif", f"sum(asetik_assets{{{where}, {ACTIVE}}})",
+        .with_panel(stat_panel("Aset aktif", f"sum(asetik_assets{{{where}}})",
                                "Aset aktif situs ini (active assets)."))
         .with_panel(stat_panel("Aset tidak terlihat", f"sum(asetik_assets_stale{{{where}}})",
                                "Aset aktif yang lewat batas hari tanpa laporan (stale)."))
@@ -95,25 +115,49 @@ def site() -> Dashboard:
                                "Disk dengan status SMART gagal (SMART failed disks)."))
         .with_panel(stat_panel("Tiket terbuka", f"sum(asetik_tickets_open{{{where}}})",
                                "Tiket pemeliharaan yang belum ditutup (open tickets)."))
-        .with_panel(stat_panel("Tiket kritis belum ditinjau",
-                               f"sum(asetik_tickets_open{{{where}, {CRITICAL_NEW}}})",
-                               "Tiket kritis berstatus Baru (critical, not reviewed)."))
+        .with_panel(stat_panel("Kritis belum ditinjau sejak",
+                               f"max({UNREVIEWED_AGE}{{{where}, {CRITICAL}}})",
+                               "Umur tiket kritis tertua yang masih Baru; lebih dari sehari "
+                               "memicu AsetikCriticalTicketUnreviewed (age of the oldest "
+                               "critical ticket nobody reviewed).", unit="s"))
         .with_panel(stat_panel("Laporan terakhir",
-                               f"time() - max(asetik_site_newest_last_seen_timestamp_seconds"
+                               f"time() - max(asetik_site_last_seen_timestamp_seconds"
                                f"{{{where}}})",
                                "Sejak kapan aset mana pun di situs ini terakhir terlihat "
                                "(time since the site's newest report).", unit="s"))
+        .with_panel(stat_panel("Printer kekurangan bahan",
+                               f"sum(asetik_printers_supply_low{{{where}}})",
+                               "Printer dengan bahan di bawah batas (printers low on supplies)."))
+        .with_panel(stat_panel("Menunggu pembaruan",
+                               f"sum(asetik_assets_updates_pending{{{where}}})",
+                               "Aset dengan pembaruan tertunda (assets with pending updates)."))
+        .with_panel(stat_panel("Habis masa dukungan",
+                               f"sum(asetik_assets_end_of_life{{{where}}})",
+                               "OS, produk atau firmware tidak didukung lagi (end of life)."))
+        .with_panel(stat_panel("Perintah kerja terlambat",
+                               f"sum(asetik_work_orders_overdue{{{where}}})",
+                               "Perintah kerja terbuka lewat jatuh tempo (overdue work orders)."))
+        .with_panel(bars("Tenggat SOP berisiko",
+                         f"sum by (step) (asetik_sop_deadlines_at_risk{{{where}}})", "{{step}}",
+                         "Langkah SOP tertunda dengan sisa ≤ 2 hari kerja atau terlambat: "
+                         "persetujuan rencana, identifikasi ke rencana, monev "
+                         "(SOP deadlines at risk by step).", width=8))
         .with_panel(bars("Aset aktif per jenis",
-                         f"sum by (kind) (asetik_assets{{{where}, {ACTIVE}}})", "{{kind}}",
+                         f"sum by (kind) (asetik_assets{{{where}}})", "{{kind}}",
                          "Komputer, server, printer, perangkat jaringan (assets by kind)."))
         .with_panel(bars("Disk per status SMART", f"sum by (health) (asetik_disks{{{where}}})",
                          "{{health}}", "Disk aset aktif menurut status SMART (disks by health)."))
-        .with_panel(trend("Tiket terbuka per aturan",
-                          f"sum by (rule) (asetik_tickets_open{{{where}}})", "{{rule}}",
-                          "Aturan mana yang menghasilkan tiket (open tickets by rule)."))
-        .with_panel(trend("Aset tidak terlihat per jenis",
-                          f"sum by (kind) (asetik_assets_stale{{{where}}})", "{{kind}}",
-                          "Aset yang tidak melapor, per jenis (stale assets by kind)."))
+        .with_panel(trend("Tiket terbuka per tingkat",
+                          f"sum by (severity) (asetik_tickets_open{{{where}}})", "{{severity}}",
+                          "Tiket terbuka menurut tingkat keparahan (open tickets by severity)."))
+        .with_panel(trend("Aset tidak terlihat",
+                          f"sum(asetik_assets_stale{{{where}}})", "tidak terlihat",
+                          "Aset yang tidak melapor dari waktu ke waktu (stale assets)."))
+        .with_panel(rows_of("Tiket terbuka per aturan",
+                            "SELECT rule, severity, count(*) AS tiket FROM grafana_open_tickets "
+                            "WHERE site = '$site' GROUP BY rule, severity ORDER BY tiket DESC",
+                            "Aturan mana yang menghasilkan tiket di situs ini "
+                            "(open tickets by rule).", width=12))
         .with_row(dashboard.Row("Aset yang perlu dilihat di $site"))
         .with_panel(rows_of("Aset tidak terlihat",
                             "SELECT asset, kind, source, last_seen, days_unseen "
@@ -147,19 +191,21 @@ def maintenance() -> Dashboard:
         .with_panel(stat_panel("Tiket terbuka", "sum(asetik_tickets_open)",
                                "Semua tiket yang belum ditutup (open tickets)."))
         .with_panel(stat_panel("Kritis belum ditinjau",
-                               f"sum(asetik_tickets_open{{{CRITICAL_NEW}}})",
+                               f"sum(asetik_tickets_open_by_rule{{{CRITICAL_NEW}}})",
                                "Tiket kritis berstatus Baru; lebih dari sehari memicu alert "
                                "(critical tickets not reviewed)."))
         .with_panel(stat_panel("Sedang dikerjakan",
-                               'sum(asetik_tickets_open{status=~"scheduled|in_progress"})',
+                               'sum(asetik_tickets_open_by_rule{status=~"scheduled|in_progress"})',
                                "Tiket terjadwal atau dikerjakan (scheduled or in progress)."))
-        .with_panel(trend("Tiket terbuka per status", "sum by (status) (asetik_tickets_open)",
+        .with_panel(trend("Tiket terbuka per status",
+                          "sum by (status) (asetik_tickets_open_by_rule)",
                           "{{status}}", "Alur tiket: baru, ditinjau, disetujui, dijadwalkan, "
                           "dikerjakan, selesai (open tickets by status)."))
         .with_panel(bars("Kritis belum ditinjau per situs",
-                         f"sum by (site) (asetik_tickets_open{{{CRITICAL_NEW}}})", "{{site}}",
-                         "Situs dengan tiket kritis yang belum ditinjau "
-                         "(critical tickets not reviewed, per site)."))
+                         f"max by (site) ({UNREVIEWED_AGE}{{{CRITICAL}}})", "{{site}}",
+                         "Umur tiket kritis tertua berstatus Baru per situs; lebih dari sehari "
+                         "memicu AsetikCriticalTicketUnreviewed (age of the oldest critical "
+                         "ticket not reviewed, per site).", unit="s"))
         .with_panel(rows_of("Umur tiket terbuka",
                             "SELECT CASE WHEN age_days < 7 THEN '0-6 hari' "
                             "WHEN age_days < 14 THEN '7-13 hari' "
@@ -174,6 +220,28 @@ def maintenance() -> Dashboard:
                             "Kritis dulu, lalu yang terlama (critical first, then oldest).",
                             width=16))
         .with_row(dashboard.Row("Rencana dan perintah kerja (SOP 2-4)"))
+        .with_panel(stat_panel("Perintah kerja terlambat", "sum(asetik_work_orders_overdue)",
+                               "Perintah kerja terbuka lewat jatuh tempo (overdue work orders)."))
+        .with_panel(stat_panel("Tenggat SOP berisiko", "sum(asetik_sop_deadlines_at_risk)",
+                               "Langkah SOP tertunda dengan sisa ≤ 2 hari kerja atau terlambat "
+                               "(SOP deadlines at risk)."))
+        .with_panel(stat_panel("Penyelesaian rencana aktif",
+                               "avg(asetik_plan_completion_ratio)",
+                               "Rata-rata porsi perintah kerja selesai pada rencana berjalan "
+                               "(mean completion of active plans).", unit="percentunit"))
+        .with_panel(bars("Penyelesaian rencana per situs", "asetik_plan_completion_ratio",
+                         "{{site}} {{period}}", "Perintah kerja selesai dibanding semua perintah "
+                         "kerja rencana berjalan (completion of each active plan).",
+                         unit="percentunit"))
+        .with_panel(bars("Tenggat SOP berisiko per langkah",
+                         "sum by (step) (asetik_sop_deadlines_at_risk)", "{{step}}",
+                         "Persetujuan rencana (10 HK), identifikasi ke rencana (10 HK), monev "
+                         "(5 HK setelah periode) dengan sisa ≤ 2 HK (at risk by step).",
+                         width=6))
+        .with_panel(bars("Perintah kerja terlambat per situs",
+                         "sum by (site) (asetik_work_orders_overdue)", "{{site}}",
+                         "Perintah kerja terbuka lewat jatuh tempo per situs "
+                         "(overdue work orders, per site).", width=6))
         .with_panel(rows_of("Perintah kerja terlambat",
                             "SELECT site, plan, period, asset, maintenance, pic, executor, "
                             "due_on, days_overdue FROM grafana_overdue_work_orders "

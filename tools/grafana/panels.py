@@ -57,13 +57,13 @@ def stat_panel(title: str, expr: str, description: str, unit: str = "none") -> s
 
 
 def bars(
-    title: str, expr: str, legend: str, description: str, unit: str = "none"
+    title: str, expr: str, legend: str, description: str, *, unit: str = "none", width: int = 12
 ) -> bargauge.Panel:
-    """One bar per label value, now (sites, kinds, rules)."""
+    """One bar per label value, now (sites, kinds, steps)."""
     return (
         bargauge.Panel().title(title).description(description).datasource(PROMETHEUS)
         .with_target(promql(expr, legend, instant=True)).unit(unit)
-        .orientation(VizOrientation.HORIZONTAL).height(8).span(12)
+        .orientation(VizOrientation.HORIZONTAL).height(8).span(width)
     )  # fmt: skip
 
 
