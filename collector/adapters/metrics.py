@@ -193,9 +193,9 @@ def _tables(summary: FleetSummary) -> Iterator[tuple[str, str, list[str], Mappin
         summary.open_by_rule,
     )
     yield (
-        "asetik_tickets_unreviewed_oldest_timestamp_seconds",
-        "First seen (Unix time) of the oldest ticket still New, by site and severity.",
-        ["site", "severity"],
+        "asetik_tickets_critical_unreviewed_oldest_timestamp_seconds",
+        "First seen (Unix time) of the site's oldest critical ticket still New.",
+        ["site"],
         summary.unreviewed_oldest,
     )
     for need, (name, documentation) in NEED_FAMILIES.items():

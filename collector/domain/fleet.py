@@ -57,7 +57,7 @@ class FleetSummary:
     disks: Mapping[tuple[str, str], int]  # (site, health)
     open_tickets: Mapping[tuple[str, str], int]  # (site, severity)
     open_by_rule: Mapping[tuple[str, str, str], int]  # (rule, severity, status), national
-    unreviewed_oldest: Mapping[tuple[str, str], float]  # (site, severity) → first_seen, Unix s
+    unreviewed_oldest: Mapping[str, float]  # site → first_seen of its oldest New critical, Unix s
     needs: Mapping[tuple[Need, str], int]  # (need, site) → distinct assets
     work_orders_overdue: Mapping[str, int]  # site
     plan_completion: Mapping[tuple[str, str], float]  # (site, period) → done / all, 0..1

@@ -36,6 +36,7 @@ from collector.domain.kpis import WIB, SopStep
 from collector.domain.periods import PeriodError, parse_period
 from collector.domain.plans import PlanState, WorkStatus
 from collector.domain.register import AssetStatus
+from collector.domain.rules.findings import Severity
 from collector.domain.sop_deadlines import latest_start_at_risk
 from collector.domain.tickets import FINISHED, Status
 from collector.domain.workdays import WorkCalendar
@@ -43,8 +44,14 @@ from collector.services.workday_calendar import calendar_in
 
 ACTIVE = AssetStatus.ACTIVE.value
 NEW = Status.NEW.value
-NOT_FINISHED = TicketRow.status.not_in(sorted(s.value for s in FINISHED))
+# Open as ops count them: rejected and merged tickets keep their key (so the finding does not
+# come back as a new ticket) but nobody works on them.
+NOT_FINISHED = TicketRow.status.not_in(
+    sorted(s.value for s in {*FINISHED, Status.REJECTED, Status.MERGED})
+)
 UNAPPROVED_PLANS = (PlanState.DRAFT.value, PlanState.SUBMITTED.value)
+# A plan that never got approved was never carried out: its period needs no M&E record.
+CARRIED_OUT_PLANS = (PlanState.APPROVED.value, PlanState.ACTIVE.value, PlanState.CLOSED.value)
 Sites = Mapping[int, str]  # site id → code
 
 
@@ -139,16 +146,18 @@ def _open_by_rule(connection: Connection) -> dict[tuple[str, str, str], int]:
     return {(rule, severity, status): n for rule, severity, status, n in rows}
 
 
-def _unreviewed_oldest(connection: Connection, sites: Sites) -> dict[tuple[str, str], float]:
+def _unreviewed_oldest(connection: Connection, sites: Sites) -> dict[str, float]:
+    """Per site, when its oldest critical ticket still New appeared (critical only: warnings
+    left unreviewed are a backlog, not an alert, and a severity label would cost 152 series)."""
     oldest = func.min(TicketRow.first_seen)
     rows = connection.execute(
-        select(AssetRow.site_id, TicketRow.severity, oldest.label("oldest"))
+        select(AssetRow.site_id, oldest.label("oldest"))
         .select_from(TicketRow)
         .join(AssetRow, AssetRow.id == TicketRow.asset_id)
-        .where(TicketRow.status == NEW)
-        .group_by(AssetRow.site_id, TicketRow.severity)
+        .where(TicketRow.status == NEW, TicketRow.severity == Severity.CRITICAL.value)
+        .group_by(AssetRow.site_id)
     )
-    return {(sites[site_id], severity): first.timestamp() for site_id, severity, first in rows}
+    return {sites[site_id]: first.timestamp() for site_id, first in rows}
 
 
 def _needs(connection: Connection, sites: Sites) -> dict[tuple[Need, str], int]:
@@ -223,14 +232,16 @@ def _deadlines_at_risk(
 
 
 def _evaluations_due(connection: Connection, today: date, workdays: WorkCalendar) -> list[int]:
-    """A site id per (site, period) whose plan period ended by the M&E cutoff with no M&E
-    record (plans name a half year 2026-S2, evaluations 2026-H2: both are parsed to compare)."""
+    """A site id per (site, period) whose carried-out plan's period ended by the M&E cutoff
+    with no M&E record (plans name a half year 2026-S2, evaluations 2026-H2: both are parsed
+    to compare)."""
     cutoff = latest_start_at_risk(SopStep.EVALUATION, today, workdays)
     evaluated = {(site_id, _period_code(period)) for site_id, period in connection.execute(
         select(EvaluationRow.site_id, EvaluationRow.period))}  # fmt: skip
     ended = connection.execute(
-        select(PlanRow.site_id, PlanRow.period).distinct().where(PlanRow.ends_on <= cutoff)
-    )
+        select(PlanRow.site_id, PlanRow.period).distinct()
+        .where(PlanRow.ends_on <= cutoff, PlanRow.state.in_(CARRIED_OUT_PLANS))
+    )  # fmt: skip
     pending = {(site_id, _period_code(period)) for site_id, period in ended}
     return [site_id for site_id, period in pending if (site_id, period) not in evaluated]
 

@@ -84,10 +84,8 @@ def test_the_register_in_aggregate(services: Services, clock: FixedClock) -> Non
         _label(rule="volume.full", severity="warning", status="new"): 1.0,
         _label(rule="printer.toner", severity="warning", status="new"): 1.0,
     }
-    assert samples(text, "asetik_tickets_unreviewed_oldest_timestamp_seconds") == {
-        _label(site=SBY, severity="critical"): clock.now.timestamp(),
-        _label(site=SBY, severity="warning"): clock.now.timestamp(),
-        _label(site=MDN, severity="warning"): clock.now.timestamp(),
+    assert samples(text, "asetik_tickets_critical_unreviewed_oldest_timestamp_seconds") == {
+        _label(site=SBY): clock.now.timestamp(),  # MDN's New tickets are warnings only
     }
     assert samples(text, "asetik_site_last_seen_timestamp_seconds") == {
         _label(site=SBY): clock.now.timestamp(),

@@ -12,8 +12,7 @@ from grafana_foundation_sdk.models.dashboard import Dashboard, VariableRefresh, 
 from tools.grafana.panels import PROMETHEUS, bars, rows_of, stat_panel, trend
 
 CRITICAL_NEW = 'severity="critical", status="new"'
-CRITICAL = 'severity="critical"'
-UNREVIEWED_AGE = "time() - asetik_tickets_unreviewed_oldest_timestamp_seconds"
+UNREVIEWED_AGE = "time() - asetik_tickets_critical_unreviewed_oldest_timestamp_seconds"
 
 
 def _base(uid: str, title: str, description: str) -> dashboard.Dashboard:
@@ -116,7 +115,7 @@ def site() -> Dashboard:
         .with_panel(stat_panel("Tiket terbuka", f"sum(asetik_tickets_open{{{where}}})",
                                "Tiket pemeliharaan yang belum ditutup (open tickets)."))
         .with_panel(stat_panel("Kritis belum ditinjau sejak",
-                               f"max({UNREVIEWED_AGE}{{{where}, {CRITICAL}}})",
+                               f"max({UNREVIEWED_AGE}{{{where}}})",
                                "Umur tiket kritis tertua yang masih Baru; lebih dari sehari "
                                "memicu AsetikCriticalTicketUnreviewed (age of the oldest "
                                "critical ticket nobody reviewed).", unit="s"))
@@ -202,7 +201,7 @@ def maintenance() -> Dashboard:
                           "{{status}}", "Alur tiket: baru, ditinjau, disetujui, dijadwalkan, "
                           "dikerjakan, selesai (open tickets by status)."))
         .with_panel(bars("Kritis belum ditinjau per situs",
-                         f"max by (site) ({UNREVIEWED_AGE}{{{CRITICAL}}})", "{{site}}",
+                         f"max by (site) ({UNREVIEWED_AGE})", "{{site}}",
                          "Umur tiket kritis tertua berstatus Baru per situs; lebih dari sehari "
                          "memicu AsetikCriticalTicketUnreviewed (age of the oldest critical "
                          "ticket not reviewed, per site).", unit="s"))
