@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.adapters.db.models import (
+    AssetRow,
     CalendarOverrideRow,
     EvaluationRow,
     PlanItemRow,
@@ -199,3 +200,29 @@ def test_an_empty_register_has_no_series(services: Services, clock: FixedClock) 
     add_site(services, QUIET)
     summary = _read(services, clock)
     assert summary == EMPTY_SUMMARY
+
+
+def test_rejected_merged_and_never_approved_work_is_not_counted(
+    services: Services, clock: FixedClock
+) -> None:
+    """A rejected or merged ticket keeps its key but is nobody's work; a plan that was never
+    approved was never carried out, so its ended period owes no M&E record."""
+    _seed(services, clock)
+    before = _read(services, clock)
+    mdn = _site_id(services, MDN)
+    with services.sessions.begin() as session:
+        asset = session.scalars(select(AssetRow.id).where(AssetRow.site_id == mdn)).first()
+        assert asset is not None
+        _ticket(session, asset, "software.os_eol", "rejected", clock.now, severity="critical",
+                subject="ditolak")  # fmt: skip
+        _ticket(session, asset, "printer.supply_low", "merged", clock.now, subject="digabung")
+        _plan(session, mdn, "2026-09", "draft", clock.now, ends_on=date(2026, 9, 30))
+        _plan(session, mdn, "2026-08", "submitted", clock.now, ends_on=date(2026, 8, 31))
+    after = _read(services, clock)
+    assert after.open_tickets == before.open_tickets
+    assert after.open_by_rule == before.open_by_rule
+    assert after.needs == before.needs
+    assert after.deadlines_at_risk == before.deadlines_at_risk
+    with services.sessions.begin() as session:
+        _plan(session, mdn, "2026-07", "closed", clock.now, ends_on=date(2026, 7, 31))
+    assert _read(services, clock).deadlines_at_risk[MDN, "evaluation"] == 1  # carried out: owed
