@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from collector.bootstrap import Services
 from collector.entrypoints.http import build_app
 
-PASSWORD = "kata-sandi-panjang-1"  # noqa: S105 - a test password
+PASSWORD = "kata-sandi-panjang-1"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -189,9 +189,7 @@ def test_a_success_clears_the_failures(ops: Services) -> None:
     assert Browser(ops).log_in("rina").status == 303
 
 
-def test_failures_older_than_the_window_start_a_new_count(
-    ops: Services, clock: FixedClock
-) -> None:
+def test_failures_older_than_the_window_start_a_new_count(ops: Services, clock: FixedClock) -> None:
     for _ in range(4):
         Browser(ops).log_in("rina", "salah-sekali-123")
     clock.now += timedelta(minutes=16)
