@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from collector.adapters.db.models import LoginAttemptRow
@@ -54,11 +54,6 @@ def clear_failures(session: Session, name: str, address: str) -> None:
     )
 
 
-def failures(session: Session, name: str, address: str) -> int:
-    """How many failures are counted now (tests and diagnostics)."""
-    count = session.scalar(
-        select(LoginAttemptRow.failures).where(
-            LoginAttemptRow.user_name == name[:64], LoginAttemptRow.address == address[:64]
-        )
-    )
-    return count or 0
+def forget_old(session: Session, now: datetime) -> None:
+    """Drop counts whose window has passed (they block nothing; the table stays small)."""
+    session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.window_start <= now - WINDOW))

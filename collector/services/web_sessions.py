@@ -81,6 +81,7 @@ class WebSessionService:
         token = new_secret(SESSION_PREFIX)
         with self._sessions.begin() as session:
             login_limits.clear_failures(session, name, address)
+            login_limits.forget_old(session, now)
             session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
             session.add(WebSessionRow(token_hash=secret_hash(token), user_id=user.id,
                                       csrf_token=secrets.token_urlsafe(32), created_at=now,

@@ -3,7 +3,7 @@ Indonesian grouping (1.234.567) and dates (28 Nov 2026) by default, English on r
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import jinja2
@@ -33,10 +33,11 @@ def number(value: int, language: str) -> str:
 
 
 def day(value: date | datetime, language: str) -> str:
-    """A date as the reader writes it: 28 Nov 2026; with the time for a datetime."""
+    """A date as the reader writes it: 28 Nov 2026; a datetime with its time in UTC (the
+    collector does not know the reader's zone: WIB, WITA and WIT all occur)."""
     locale = _LOCALES.get(language, "id_ID")
     if isinstance(value, datetime):
-        return format_datetime(value, "d MMM yyyy HH.mm", locale=locale, tzinfo=value.tzinfo)
+        return format_datetime(value, "d MMM yyyy HH.mm 'UTC'", locale=locale, tzinfo=UTC)
     return format_date(value, "d MMM yyyy", locale=locale)
 
 

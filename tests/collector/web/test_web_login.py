@@ -196,3 +196,15 @@ def test_failures_older_than_the_window_start_a_new_count(ops: Services, clock: 
     for _ in range(4):
         assert Browser(ops).log_in("rina", "salah-sekali-123").status == 401
     assert Browser(ops).log_in("rina").status == 303
+
+
+def test_counts_whose_window_passed_are_dropped_by_a_later_login(
+    ops: Services, clock: FixedClock
+) -> None:
+    ops.users.create("budi", "viewer", None, PASSWORD)
+    for _ in range(3):
+        Browser(ops).log_in("rina", "salah-sekali-123")
+    clock.now += timedelta(minutes=15)
+    assert _attempts(ops) == 3
+    assert Browser(ops).log_in("budi").status == 303
+    assert _attempts(ops) == 0
