@@ -70,6 +70,7 @@ from collector.services.rules_config import load_rules
 from collector.services.ssh_polling import SshPoller
 from collector.services.tickets import TicketService
 from collector.services.users import UserService
+from collector.services.web_sessions import WebSessionService
 from collector.services.work_execution import ExecutionService
 from collector.services.work_orders import WorkOrderService
 from collector.services.work_verification import WorkVerification
@@ -112,6 +113,8 @@ class Services:
     notification_settings: NotificationSettings
     outbox: NotificationOutbox
     notification_metrics: NotificationMetrics
+    web_sessions: WebSessionService
+    stale_after: StaleAfter  # when an asset counts as stale (the rules' [presence] table)
 
     def ingest_observation(
         self, document: dict[str, Any], caller: Caller, size: int
@@ -221,6 +224,8 @@ def build_services(
         notification_settings=NotificationSettings(sessions, box, clock),
         outbox=NotificationOutbox(sessions, box),
         notification_metrics=NotificationMetrics(registry),
+        web_sessions=WebSessionService(sessions, clock),
+        stale_after=stale,
     )
 
 

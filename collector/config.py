@@ -38,6 +38,7 @@ class CollectorConfig:
     secret_key: str | None = field(default=None, repr=False)  # seals SNMP/SSH secrets
     smtp: SmtpSettings | None = None  # None: e-mail digests are off
     digest_minutes: int = 60  # one digest per site at most this often (ASETIK_DIGEST_MINUTES)
+    cookie_secure: bool = False  # web UI cookies Secure even over plain HTTP (behind a TLS proxy)
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -84,7 +85,8 @@ def load_config(
     return CollectorConfig(url, host, port, folder, tls_cert=cert, tls_key=key,
                            secret_key=environ.get("ASETIK_SECRET_KEY") or None,
                            smtp=load_smtp(environ), digest_minutes=_whole(
-                               environ, "ASETIK_DIGEST_MINUTES", 60, 1, 10080))  # fmt: skip
+                               environ, "ASETIK_DIGEST_MINUTES", 60, 1, 10080),
+                           cookie_secure=_flag(environ, "ASETIK_COOKIE_SECURE"))  # fmt: skip
 
 
 def load_smtp(environ: Mapping[str, str]) -> SmtpSettings | None:
@@ -109,6 +111,13 @@ def _whole(environ: Mapping[str, str], name: str, default: int, low: int, high: 
     if not text.isdecimal() or not low <= int(text) <= high:
         raise ConfigError(f"{name} harus bilangan bulat {low}..{high}")
     return int(text)
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    text = environ.get(name, "").strip().lower()
+    if text not in ("0", "1", "true", "false", "yes", "no", ""):
+        raise ConfigError(f"{name} harus 1/0 (true/false)")
+    return text in ("1", "true", "yes")
 
 
 def _path(text: str | None) -> Path | None:

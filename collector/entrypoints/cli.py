@@ -201,7 +201,8 @@ def _serve_one(config: CollectorConfig, reuse_port: bool) -> None:
     from collector.entrypoints.http import build_app  # noqa: PLC0415
 
     services = build_services(config)
-    app = build_app(services, work_order_interval=WORK_ORDER_INTERVAL)
+    app = build_app(services, work_order_interval=WORK_ORDER_INTERVAL,
+                    cookie_secure=config.cookie_secure)  # fmt: skip
     app.cleanup_ctx.append(notification_loop(functools.partial(build_dispatcher, config, services)))
 
     async def close(_app: web.Application) -> None:

@@ -108,21 +108,6 @@ async def _ingest_threads(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-_HOME = """<!doctype html><html lang="id"><meta charset="utf-8"><title>asetik</title>
-<h1>asetik &mdash; register aset TIK</h1>
-<p>Kolektor berjalan. Antarmuka web operasional menyusul; gunakan API dengan token pengguna
-(<code>asetik-collector user token --name NAMA</code>).</p>
-<ul><li><a href="/api/v1/openapi.json">OpenAPI</a></li><li><a href="/healthz">/healthz</a></li>
-<li><a href="/metrics">/metrics</a> (Prometheus)</li></ul>
-<p lang="en">The collector is running; the ops web UI comes later. Use the API with a user
-token.</p>
-</html>"""
-
-
-async def home(request: web.Request) -> web.Response:
-    return web.Response(text=_HOME, content_type="text/html")
-
-
 async def healthz(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     healthy = await _call(services.database_ok)
@@ -463,8 +448,11 @@ async def get_report(request: web.Request) -> web.Response:
                                                    "Content-Disposition": disposition})  # fmt: skip
 
 
-def build_app(services: Services, *, work_order_interval: float | None = None) -> web.Application:
-    """The aiohttp application over ready services (the caller owns their lifetime); with
+def build_app(
+    services: Services, *, work_order_interval: float | None = None, cookie_secure: bool = False
+) -> web.Application:
+    """The aiohttp application over ready services (the caller owns their lifetime): the JSON
+    API and the web UI (``cookie_secure``: its cookies Secure even over plain HTTP); with
     ``work_order_interval`` (seconds) it also generates work orders in the background."""
     # The body stays compressed until decode_document inflates it under its own limit, so a
     # gzip bomb is stopped while inflating; client_max_size caps the bytes on the wire.
@@ -475,7 +463,6 @@ def build_app(services: Services, *, work_order_interval: float | None = None) -
     )
     app[SERVICES] = services
     app.cleanup_ctx.append(_ingest_threads)
-    app.router.add_get("/", home)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/v1/openapi.json", openapi)
@@ -506,8 +493,11 @@ def build_app(services: Services, *, work_order_interval: float | None = None) -
         add_plan_routes,
         generate_in_background,
     )
+    from collector.entrypoints.web.app_keys import WebSettings  # noqa: PLC0415 - as above
+    from collector.entrypoints.web.routes import add_web_routes  # noqa: PLC0415
 
     add_plan_routes(app)
+    add_web_routes(app, WebSettings(cookie_secure=cookie_secure))
     if work_order_interval is not None:
         app.cleanup_ctx.append(generate_in_background(work_order_interval))
     return app

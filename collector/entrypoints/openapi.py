@@ -29,8 +29,8 @@ def openapi_document() -> dict[str, Any]:
         "info": {"title": "asetik collector API", "version": "1"},
         "components": _components(),
         "paths": {
-            "/": {"get": {"summary": "Landing page (HTML)",
-                          "responses": {"200": {"description": "HTML"}}}},
+            "/": {"get": {"summary": "To the web UI (/ui/, HTML pages not described here)",
+                          "responses": {"302": {"description": "redirect to /ui/"}}}},
             "/healthz": {"get": {"summary": "Liveness and database health",
                                  "responses": {"200": {"description": "healthy"},
                                                "503": {"description": "database down"}}}},

@@ -263,6 +263,31 @@ class UserRow(Base):
     disabled_at: Mapped[datetime | None] = mapped_column(When)
 
 
+class WebSessionRow(Base):
+    """A web UI login: the cookie's token stored hashed, the form token (CSRF) of the session,
+    and when it ends (idle or absolute limit, whichever comes first)."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(When)
+    last_seen_at: Mapped[datetime] = mapped_column(When)
+    expires_at: Mapped[datetime] = mapped_column(When, index=True)
+
+
+class LoginAttemptRow(Base):
+    """Failed web logins of one user name from one client address, counted in a window that
+    starts at the first failure (a shared table, so every replica sees the same count)."""
+
+    __tablename__ = "login_attempts"
+    user_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(When)
+
+
 class ApiTokenRow(Base):
     """A user's API token (stored hashed; shown once)."""
 
