@@ -41,6 +41,9 @@ LABELS: dict[Status, tuple[str, str]] = {
 # reopen window) or opens a new ticket.
 FINISHED = frozenset({Status.CLOSED, Status.AUTO_RESOLVED})
 OPEN = frozenset(Status) - FINISHED
+# Not open work, as ops count it (gauges, overview): rejected and merged tickets keep their key
+# (the finding does not come back as a new ticket) but nobody works on them.
+NOT_WORK = FINISHED | {Status.REJECTED, Status.MERGED}
 
 
 class Action(StrEnum):

@@ -38,17 +38,13 @@ from collector.domain.plans import PlanState, WorkStatus
 from collector.domain.register import AssetStatus
 from collector.domain.rules.findings import Severity
 from collector.domain.sop_deadlines import latest_start_at_risk
-from collector.domain.tickets import FINISHED, Status
+from collector.domain.tickets import NOT_WORK, Status
 from collector.domain.workdays import WorkCalendar
 from collector.services.workday_calendar import calendar_in
 
 ACTIVE = AssetStatus.ACTIVE.value
 NEW = Status.NEW.value
-# Open as ops count them: rejected and merged tickets keep their key (so the finding does not
-# come back as a new ticket) but nobody works on them.
-NOT_FINISHED = TicketRow.status.not_in(
-    sorted(s.value for s in {*FINISHED, Status.REJECTED, Status.MERGED})
-)
+NOT_FINISHED = TicketRow.status.not_in(sorted(s.value for s in NOT_WORK))
 UNAPPROVED_PLANS = (PlanState.DRAFT.value, PlanState.SUBMITTED.value)
 # A plan that never got approved was never carried out: its period needs no M&E record.
 CARRIED_OUT_PLANS = (PlanState.APPROVED.value, PlanState.ACTIVE.value, PlanState.CLOSED.value)

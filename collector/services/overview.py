@@ -26,7 +26,7 @@ from collector.domain.fleet import StaleAfter
 from collector.domain.plans import WorkStatus
 from collector.domain.register import AssetStatus
 from collector.domain.rules.findings import Severity
-from collector.domain.tickets import FINISHED
+from collector.domain.tickets import NOT_WORK
 from collector.services.users import Viewer
 
 SEVERITIES = tuple(s.value for s in reversed(Severity))  # critical, warning, info
@@ -95,7 +95,7 @@ def _open_tickets(site_id: int | None) -> Select[int, str, int]:
         select(AssetRow.site_id, TicketRow.severity, func.count())
         .select_from(TicketRow)
         .join(AssetRow, AssetRow.id == TicketRow.asset_id)
-        .where(TicketRow.status.not_in([s.value for s in FINISHED]), _in_scope(site_id))
+        .where(TicketRow.status.not_in(sorted(s.value for s in NOT_WORK)), _in_scope(site_id))
         .group_by(AssetRow.site_id, TicketRow.severity)
     )
 
